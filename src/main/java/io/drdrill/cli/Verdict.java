@@ -1,0 +1,45 @@
+package io.drdrill.cli;
+
+import io.drdrill.policy.Numbers;
+import io.drdrill.process.DrillResult;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The one line {@code dr-drill run} prints about a drill. */
+final class Verdict {
+
+    static final String PREFIX = "[dr-drill] ";
+
+    private Verdict() {
+    }
+
+    static String of(DrillResult result) {
+        String stage = result.failedStage().map(s -> " at " + s).orElse("");
+        String message = result.errorMessage().orElse("(no message)");
+        return PREFIX + switch (result.status().orElseThrow()) {
+            case PASSED -> "PASS: " + metrics(result);
+            case FAILED -> "FAIL" + stage + ": " + message;
+            case POLICY_VIOLATION -> "POLICY VIOLATION" + stage + ": " + message + " (" + metrics(result) + ")";
+            case INVALID -> "INVALID: " + message;
+            case RUNNING -> "ERROR: the drill did not finish";
+        };
+    }
+
+    static String error(String message) {
+        return PREFIX + "ERROR: " + message;
+    }
+
+    private static String metrics(DrillResult result) {
+        return "RTO=" + oneDecimal(result.rtoSeconds()) + "s (limit=" + limit(result.maxRtoSeconds(), "s") + "), "
+                + "RPO=" + oneDecimal(result.rpoMinutes()) + "m (limit=" + limit(result.maxRpoMinutes(), "m") + ")";
+    }
+
+    private static String oneDecimal(Optional<Double> value) {
+        return value.map(v -> String.format(Locale.ROOT, "%.1f", v)).orElse("n/a");
+    }
+
+    private static String limit(Optional<Double> limit, String unit) {
+        return limit.map(l -> Numbers.format(l) + unit).orElse("none");
+    }
+}

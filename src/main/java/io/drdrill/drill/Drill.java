@@ -1,0 +1,99 @@
+package io.drdrill.drill;
+
+import io.drdrill.backup.BackupDigestCheck;
+import io.drdrill.backup.BackupPayloadCheck;
+import io.drdrill.backup.Sha256;
+import io.drdrill.manifest.Manifest;
+import io.drdrill.manifest.ManifestLoader;
+import io.drdrill.policy.Numbers;
+import io.drdrill.policy.PolicyGate;
+import io.drdrill.restore.RestoreResult;
+import io.drdrill.restore.RestoreRunner;
+import io.drdrill.supplychain.ProvenanceCheck;
+import io.drdrill.supplychain.SbomCheck;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one place that knows every step: runs a step, by name, on a drill context. */
+public final class Drill {
+
+    private final ManifestLoader manifests = new ManifestLoader();
+    private final BackupDigestCheck digest = new BackupDigestCheck();
+    private final BackupPayloadCheck payload = new BackupPayloadCheck();
+    private final SbomCheck sbom = new SbomCheck();
+    private final ProvenanceCheck provenance = new ProvenanceCheck();
+    private final RestoreRunner restore;
+    private final PolicyGate policies = new PolicyGate();
+
+    public Drill(RestoreRunner restore) {
+        this.restore = restore;
+    }
+
+    public Manifest loadManifest(Path path) {
+        return manifests.load(path);
+    }
+
+    /** Loads the manifest again for a later step; it must be byte-for-byte the one the drill started with. */
+    public Manifest reloadManifest(Path path, String expectedSha256) {
+        Manifest manifest;
+        try {
+            manifest = manifests.load(path);
+        } catch (RuntimeException e) {
+            throw new DrDrillError("manifest can no longer be read: " + e.getMessage(), e);
+        }
+        if (!manifest.sha256().equals(expectedSha256)) {
+            throw new DrDrillError("manifest " + path + " changed while the drill ran (sha256:" + expectedSha256
+                    + " at start, sha256:" + manifest.sha256() + " now)");
+        }
+        return manifest;
+    }
+
+    public StepOutcome run(StepName step, DrillContext context) {
+        Manifest manifest = context.manifest();
+        Manifest.Backup backup = manifest.backup();
+        return switch (step) {
+            case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256());
+            case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path());
+            case VALIDATE_SBOM -> sbom.verify(manifest.sbom());
+            case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
+            case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR)));
+            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest);
+            case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),
+                    context.rtoSeconds().orElseThrow(() -> new DrDrillError("no restore duration was recorded")));
+        };
+    }
+
+    private static StepOutcome restored(RestoreResult result) {
+        double rto = Numbers.round(result.durationSeconds(), 3);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("rto_seconds", rto);
+        facts.put("restored_file", result.restoredFile().toString());
+        result.stdoutLog().ifPresent(log -> facts.put(RestoreRunner.STDOUT_FACT, log.toString()));
+        result.stderrLog().ifPresent(log -> facts.put(RestoreRunner.STDERR_FACT, log.toString()));
+        return new StepOutcome("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
+                facts);
+    }
+
+    private static StepOutcome validateRestored(Manifest manifest) {
+        Path restored = manifest.restore().restoredFile(manifest.backup().path());
+        if (!Files.isRegularFile(restored)) {
+            throw new DrDrillError("restored backup " + restored + " does not exist");
+        }
+        String actual;
+        try {
+            actual = Sha256.of(restored);
+        } catch (IOException e) {
+            throw new DrDrillError("restored backup " + restored + " cannot be read: " + e.getMessage(), e);
+        }
+        if (!actual.equals(manifest.backup().sha256())) {
+            throw new DrDrillError("restored backup digest mismatch: expected sha256:" + manifest.backup().sha256()
+                    + ", got sha256:" + actual);
+        }
+        return StepOutcome.of("restored copy " + restored.getFileName() + " matches sha256:" + actual,
+                "restored_sha256", "sha256:" + actual);
+    }
+}

@@ -1,0 +1,17 @@
+package io.drdrill.drill;
+
+import io.drdrill.manifest.Manifest;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a step needs besides the manifest.
+ *
+ * @param now         the drill's notion of "now" for RPO ({@code --current-time} or the clock)
+ * @param evidenceDir where restore logs are kept
+ * @param rtoSeconds  measured by {@code restore_artifact}, needed by {@code enforce_policies}
+ */
+public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds) {
+}

@@ -1,0 +1,26 @@
+package io.drdrill.evidence;
+
+import java.nio.file.Path;
+
+/** Where one drill's evidence goes. {@code drill-metrics.json} and {@code restore/} live in the evidence folder. */
+public record EvidencePaths(Path report, Path events, Path evidenceDir) {
+
+    public static final String REPORT_FILE = "dr-report.json";
+    public static final String EVENTS_FILE = "dr-events.ndjson";
+    public static final String METRICS_FILE = "drill-metrics.json";
+
+    public EvidencePaths {
+        report = report.toAbsolutePath().normalize();
+        events = events.toAbsolutePath().normalize();
+        evidenceDir = evidenceDir.toAbsolutePath().normalize();
+    }
+
+    /** All three files in one folder under their standard names. */
+    public static EvidencePaths in(Path dir) {
+        return new EvidencePaths(dir.resolve(REPORT_FILE), dir.resolve(EVENTS_FILE), dir);
+    }
+
+    public Path metrics() {
+        return evidenceDir.resolve(METRICS_FILE);
+    }
+}

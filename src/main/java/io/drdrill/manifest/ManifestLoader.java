@@ -1,0 +1,205 @@
+package io.drdrill.manifest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drdrill.backup.Sha256;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Reads and validates a drill manifest. Every problem is an {@link InvalidManifestException} naming the field. */
+public final class ManifestLoader {
+
+    static final long MAX_MANIFEST_BYTES = 1024 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    public Manifest load(Path manifestPath) {
+        Path source = manifestPath.toAbsolutePath().normalize();
+        byte[] bytes = read(source);
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new InvalidManifestException("manifest " + source + " is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidManifestException("manifest " + source + " cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidManifestException("manifest " + source + " must be a JSON object");
+        }
+        Path base = source.getParent();
+        return new Manifest(source, Sha256.hex(bytes),
+                backup(root, base), path(section(root, "sbom"), "sbom.path", base),
+                path(section(root, "provenance"), "provenance.path", base),
+                restore(root, base), policies(root));
+    }
+
+    private static byte[] read(Path source) {
+        try {
+            if (Files.isDirectory(source)) {
+                throw new InvalidManifestException("manifest " + source + " is a directory, not a file");
+            }
+            if (Files.size(source) > MAX_MANIFEST_BYTES) {
+                throw new InvalidManifestException("manifest " + source + " is larger than 1 MiB");
+            }
+            return Files.readAllBytes(source);
+        } catch (NoSuchFileException e) {
+            throw new InvalidManifestException("manifest " + source + " does not exist");
+        } catch (IOException e) {
+            throw new InvalidManifestException("manifest " + source + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static Manifest.Backup backup(JsonNode root, Path base) {
+        JsonNode backup = section(root, "backup");
+        return new Manifest.Backup(path(backup, "backup.path", base),
+                digest(requiredText(backup, "backup.sha256")),
+                instant(requiredText(backup, "backup.captured_at"), "backup.captured_at"));
+    }
+
+    private static Manifest.Restore restore(JsonNode root, Path base) {
+        JsonNode restore = section(root, "restore");
+        Path outputDir = path(restore, "restore.output_dir", base);
+        Optional<Path> script = optionalText(restore, "restore.script").map(s -> base.resolve(s).normalize());
+        boolean copyBackup = optionalBoolean(restore, "restore.copy_backup", false);
+        long timeout = optionalPositiveInteger(restore, "restore.timeout_seconds",
+                Manifest.Restore.DEFAULT_TIMEOUT_SECONDS);
+        if (script.isEmpty() && !copyBackup) {
+            throw new InvalidManifestException(
+                    "manifest field restore: needs a script or copy_backup=true, otherwise nothing is restored");
+        }
+        return new Manifest.Restore(outputDir, script, copyBackup, timeout);
+    }
+
+    private static Manifest.Policies policies(JsonNode root) {
+        JsonNode policies = root.get("policies");
+        if (policies == null || policies.isNull()) {
+            return new Manifest.Policies(Optional.empty(), Optional.empty());
+        }
+        if (!policies.isObject()) {
+            throw new InvalidManifestException("manifest field policies: must be an object");
+        }
+        return new Manifest.Policies(limit(policies, "policies.max_rpo_minutes"),
+                limit(policies, "policies.max_rto_seconds"));
+    }
+
+    /** Normalises {@code sha256:<hex>} or bare hex, any case, to lower-case hex. */
+    public static String digest(String value) {
+        String hex = value.trim();
+        if (hex.regionMatches(true, 0, "sha256:", 0, 7)) {
+            hex = hex.substring(7);
+        }
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidManifestException(
+                    "manifest field backup.sha256: expected 64 hex characters, optionally prefixed with sha256:, got '"
+                            + abbreviate(value) + "'");
+        }
+        return hex.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** ISO-8601 date-time; without an offset it is UTC. */
+    public static Instant instant(String value, String field) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException withOffset) {
+            try {
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException withoutOffset) {
+                throw new InvalidManifestException("manifest field " + field
+                        + ": expected an ISO-8601 date-time such as 2026-01-31T23:00:00Z, got '" + abbreviate(value) + "'");
+            }
+        }
+    }
+
+    private static JsonNode section(JsonNode root, String name) {
+        JsonNode node = root.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidManifestException("manifest field " + name + ": is required");
+        }
+        if (!node.isObject()) {
+            throw new InvalidManifestException("manifest field " + name + ": must be an object");
+        }
+        return node;
+    }
+
+    private static Path path(JsonNode section, String field, Path base) {
+        String value = requiredText(section, field);
+        try {
+            return base.resolve(value).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidManifestException("manifest field " + field + ": not a valid path: " + e.getMessage());
+        }
+    }
+
+    private static String requiredText(JsonNode section, String field) {
+        return optionalText(section, field)
+                .orElseThrow(() -> new InvalidManifestException("manifest field " + field + ": is required"));
+    }
+
+    private static Optional<String> optionalText(JsonNode section, String field) {
+        JsonNode node = section.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw new InvalidManifestException("manifest field " + field + ": must be a non-empty string");
+        }
+        return Optional.of(node.asText());
+    }
+
+    private static boolean optionalBoolean(JsonNode section, String field, boolean fallback) {
+        JsonNode node = section.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidManifestException("manifest field " + field + ": must be true or false");
+        }
+        return node.booleanValue();
+    }
+
+    private static long optionalPositiveInteger(JsonNode section, String field, long fallback) {
+        JsonNode node = section.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() <= 0) {
+            throw new InvalidManifestException("manifest field " + field + ": must be a positive integer, got "
+                    + abbreviate(node.toString()));
+        }
+        return node.longValue();
+    }
+
+    private static Optional<Double> limit(JsonNode policies, String field) {
+        JsonNode node = policies.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isNumber() || node.doubleValue() < 0 || !Double.isFinite(node.doubleValue())) {
+            throw new InvalidManifestException("manifest field " + field + ": must be a non-negative number, got "
+                    + abbreviate(node.toString()));
+        }
+        return Optional.of(node.doubleValue());
+    }
+
+    private static String leaf(String field) {
+        return field.substring(field.lastIndexOf('.') + 1);
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,109 @@
+package io.drdrill.process;
+
+import io.drdrill.drill.StepName;
+import io.drdrill.evidence.DrillEvent;
+import io.drdrill.evidence.DrillRecord;
+import io.drdrill.evidence.DrillStatus;
+import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.evidence.EvidenceWriter;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_FAILED;
+import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
+import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
+import static io.drdrill.process.DrDrillProcess.Elements.END_POLICY_VIOLATED;
+import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_CAPTURED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
+import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
+import static io.drdrill.process.DrDrillProcess.Variables.ERROR_TYPE;
+import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
+import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
+import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
+import static io.drdrill.process.DrDrillProcess.Variables.MAX_RPO_MINUTES;
+import static io.drdrill.process.DrDrillProcess.Variables.MAX_RTO_SECONDS;
+import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
+import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
+import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
+import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
+
+/**
+ * On every end event: settles the verdict from which end event was reached and writes the evidence. One
+ * listener for all paths, so a failed drill is recorded exactly as carefully as a passed one.
+ */
+@Component("evidenceListener")
+public class EvidenceListener implements ExecutionListener {
+
+    private final EvidenceWriter writer;
+
+    public EvidenceListener(EvidenceWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public void notify(DelegateExecution execution) {
+        DrillStatus status = statusOf(execution.getCurrentActivityId());
+        execution.setVariable(DRILL_STATUS, status.json());
+        if (status == DrillStatus.PASSED) {
+            execution.setVariable(FAILED_STAGE, null);
+            execution.setVariable(ERROR_MESSAGE, null);
+        }
+        EvidencePaths paths = new EvidencePaths(DrillVariables.reportPath(execution).orElseThrow(),
+                DrillVariables.eventsPath(execution).orElseThrow(), DrillVariables.evidenceDir(execution));
+        writer.write(record(execution, status), paths);
+    }
+
+    static DrillStatus statusOf(String endEventId) {
+        return switch (endEventId) {
+            case END_DRILL_PASSED -> DrillStatus.PASSED;
+            case END_DRILL_FAILED -> DrillStatus.FAILED;
+            case END_POLICY_VIOLATED -> DrillStatus.POLICY_VIOLATION;
+            case END_MANIFEST_INVALID -> DrillStatus.INVALID;
+            default -> throw new IllegalStateException("evidence listener on unknown end event " + endEventId);
+        };
+    }
+
+    private static DrillRecord record(DelegateExecution execution, DrillStatus status) {
+        String runId = DrillVariables.text(execution, RUN_ID).orElseThrow();
+        List<DrillEvent> events = new ArrayList<>();
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("policy", policy(execution));
+        for (StepName step : StepName.values()) {
+            DrillVariables.text(execution, DrDrillProcess.Variables.stepRecord(step)).map(StepRecord::fromJson)
+                    .ifPresent(record -> {
+                        events.add(record.event(runId));
+                        notes.putAll(record.facts());
+                    });
+        }
+        notes.put("steps_passed", events.stream().filter(e -> e.status() == DrillEvent.Status.SUCCESS).count());
+        DrillRecord.Error error = status == DrillStatus.PASSED ? null
+                : new DrillRecord.Error(DrillVariables.text(execution, ERROR_TYPE).orElse("DrDrillError"),
+                DrillVariables.text(execution, ERROR_MESSAGE).orElse("(no message)"));
+        return new DrillRecord(runId,
+                DrillVariables.instant(execution, STARTED_AT).orElse(null), Instant.now(), status,
+                DrillVariables.text(execution, MANIFEST_PATH).or(() -> DrillVariables.text(execution, MANIFEST))
+                        .orElse(null),
+                DrillVariables.text(execution, MANIFEST_SHA256).orElse(null),
+                DrillVariables.instant(execution, BACKUP_CAPTURED_AT).orElse(null),
+                DrillVariables.number(execution, RTO_SECONDS).orElse(null),
+                DrillVariables.number(execution, RPO_MINUTES).orElse(null),
+                status == DrillStatus.PASSED ? null : DrillVariables.text(execution, FAILED_STAGE).orElse(null),
+                error, notes, events, execution.getProcessInstanceId());
+    }
+
+    private static Map<String, Object> policy(DelegateExecution execution) {
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("max_rpo_minutes", DrillVariables.number(execution, MAX_RPO_MINUTES).orElse(null));
+        policy.put("max_rto_seconds", DrillVariables.number(execution, MAX_RTO_SECONDS).orElse(null));
+        return policy;
+    }
+
+}

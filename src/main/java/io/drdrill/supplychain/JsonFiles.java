@@ -1,0 +1,48 @@
+package io.drdrill.supplychain;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drdrill.drill.DrDrillError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads the small JSON documents of the supply chain (SBOM, provenance) with a size bound. */
+final class JsonFiles {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private JsonFiles() {
+    }
+
+    static byte[] read(Path file, String what, long maxBytes) {
+        if (!Files.isRegularFile(file)) {
+            throw new DrDrillError(what + " " + file + " does not exist or is not a regular file");
+        }
+        try {
+            if (Files.size(file) > maxBytes) {
+                throw new DrDrillError(what + " " + file + " is larger than " + (maxBytes >> 20) + " MiB");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DrDrillError(what + " " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    static JsonNode parse(byte[] bytes, Path file, String what) {
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new DrDrillError(what + " " + file.getFileName() + " is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new DrDrillError(what + " " + file.getFileName() + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DrDrillError(what + " " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

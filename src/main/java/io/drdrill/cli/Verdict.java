@@ -31,15 +31,11 @@ final class Verdict {
     }
 
     private static String metrics(DrillResult result) {
-        return "RTO=" + oneDecimal(result.rtoSeconds()) + "s (limit=" + limit(result.maxRtoSeconds(), "s") + "), "
-                + "RPO=" + oneDecimal(result.rpoMinutes()) + "m (limit=" + limit(result.maxRpoMinutes(), "m") + ")";
+        return "RTO=" + oneDecimal(result.rtoSeconds()) + "s (limit=" + Numbers.limit(result.maxRtoSeconds(), "s") + "), "
+                + "RPO=" + oneDecimal(result.rpoMinutes()) + "m (limit=" + Numbers.limit(result.maxRpoMinutes(), "m") + ")";
     }
 
     private static String oneDecimal(Optional<Double> value) {
         return value.map(v -> String.format(Locale.ROOT, "%.1f", v)).orElse("n/a");
-    }
-
-    private static String limit(Optional<Double> limit, String unit) {
-        return limit.map(l -> Numbers.format(l) + unit).orElse("none");
     }
 }

@@ -18,4 +18,9 @@ public final class Numbers {
     public static String format(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
+
+    /** A policy limit with its unit, or {@code none}. */
+    public static String limit(java.util.Optional<Double> limit, String unit) {
+        return limit.map(l -> format(l) + unit).orElse("none");
+    }
 }

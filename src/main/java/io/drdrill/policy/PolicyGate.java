@@ -38,8 +38,8 @@ public final class PolicyGate {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("rpo_minutes", rpoMinutes);
         facts.put("rto_seconds", rto);
-        return new StepOutcome("RPO " + Numbers.format(rpoMinutes) + "m (limit " + limit(policies.maxRpoMinutes())
-                + "m), RTO " + Numbers.format(rto) + "s (limit " + limit(policies.maxRtoSeconds()) + "s)", facts);
+        return new StepOutcome("RPO " + Numbers.format(rpoMinutes) + "m (limit " + Numbers.limit(policies.maxRpoMinutes(), "m")
+                + "), RTO " + Numbers.format(rto) + "s (limit " + Numbers.limit(policies.maxRtoSeconds(), "s") + ")", facts);
     }
 
     private static void check(Optional<Double> limit, double observed, String policy, String unit,
@@ -47,9 +47,5 @@ public final class PolicyGate {
         if (limit.isPresent() && observed > limit.get()) {
             breaches.add(new PolicyViolation.Breach(policy, limit.get(), observed, unit));
         }
-    }
-
-    private static String limit(Optional<Double> limit) {
-        return limit.map(Numbers::format).orElse("none");
     }
 }

@@ -51,12 +51,14 @@ public class DrillStepDelegate implements JavaDelegate {
         } catch (PolicyViolation violation) {
             execution.setVariable(RPO_MINUTES, violation.rpoMinutes());
             execution.setVariable(RTO_SECONDS, violation.rtoSeconds());
-            throw fail(execution, step, started, DrDrillProcess.Errors.POLICY_VIOLATION, violation.getMessage());
+            throw fail(execution, step, started, DrDrillProcess.Errors.POLICY_VIOLATION, violation.getMessage(),
+                    Map.of());
         } catch (DrDrillError error) {
-            throw fail(execution, step, started, DrDrillProcess.Errors.DR_DRILL_ERROR, error.getMessage());
+            throw fail(execution, step, started, DrDrillProcess.Errors.DR_DRILL_ERROR, error.getMessage(),
+                    error.facts());
         } catch (RuntimeException technical) {
             throw fail(execution, step, started, DrDrillProcess.Errors.DR_DRILL_ERROR,
-                    "technical failure: " + technical.getClass().getName() + ": " + technical.getMessage());
+                    "technical failure: " + technical.getClass().getName() + ": " + technical.getMessage(), Map.of());
         }
     }
 
@@ -79,9 +81,9 @@ public class DrillStepDelegate implements JavaDelegate {
     }
 
     private static BpmnError fail(DelegateExecution execution, StepName step, Instant started, String errorCode,
-                                  String message) {
+                                  String message, Map<String, Object> facts) {
         String stored = Texts.limit(message);
-        record(execution, StepRecord.of(step, started, DrillEvent.Status.FAILURE, stored, Map.of()));
+        record(execution, StepRecord.of(step, started, DrillEvent.Status.FAILURE, stored, facts));
         execution.setVariable(FAILED_STAGE, step.id());
         execution.setVariable(ERROR_TYPE, errorCode);
         execution.setVariable(ERROR_MESSAGE, stored);

@@ -139,15 +139,16 @@ public final class RestoreRunner {
         int killed = ProcessTree.kill(process, ownSession);
         join(outThread);
         join(errThread);
+        Map<String, Object> logs = Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString());
         if (!finished) {
             throw new DrDrillError("recall script timed out after " + settings.timeoutSeconds()
-                    + "s; its process tree was killed (" + killed + " process(es))");
+                    + "s; its process tree was killed (" + killed + " process(es))", logs);
         }
         int code = process.exitValue();
         if (code != 0) {
             String last = lastLine(stderrLog);
             throw new DrDrillError("recall script exited with code " + code
-                    + (last.isEmpty() ? "" : ": " + last));
+                    + (last.isEmpty() ? "" : ": " + last), logs);
         }
     }
 

@@ -1,0 +1,221 @@
+package io.drdrill.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drdrill.testsupport.Processes;
+import io.drdrill.testsupport.TestBundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged {@code bin/dr-drill run} as a pipeline runs it: a real process, its exit code, its evidence. */
+class DrDrillCommandIT {
+
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+    private static final Path COMMAND = PROJECT.resolve("bin/dr-drill");
+    private static final String SAMPLE_TIME = "2026-11-20T06:30:00Z";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theSampleBundlePassesWithExitZeroAndWritesAllEvidence() throws Exception {
+        // Given a copy of the sample bundle
+        Path bundle = copySample();
+
+        // When the README's command runs on it
+        Result run = drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME);
+
+        // Then it passes with one verdict line and the evidence is in artifacts/dr
+        assertThat(run.exit).isZero();
+        assertThat(run.stdout.strip()).matches(
+                "\\[dr-drill] PASS: RTO=\\d+\\.\\ds \\(limit=900s\\), RPO=30\\.0m \\(limit=10080m\\)");
+        Path evidence = work.resolve("artifacts/dr");
+        JsonNode report = json(evidence.resolve("dr-report.json"));
+        assertThat(report.path("schema").asText()).isEqualTo("dr_drill.v2");
+        assertThat(report.path("status").asText()).isEqualTo("passed");
+        assertThat(report.path("metrics").path("rpo_minutes").asDouble()).isEqualTo(30.0);
+        assertThat(report.path("notes").path("services_checked").asInt()).isEqualTo(5);
+        assertThat(lines(evidence.resolve("dr-events.ndjson"))).hasSize(7);
+        assertThat(json(evidence.resolve("drill-metrics.json")).path("run_id").asText())
+                .isEqualTo(report.path("run_id").asText());
+        assertThat(Files.readString(evidence.resolve("restore/recall-stdout.log"))).contains("recall complete");
+    }
+
+    @Test
+    void aFlippedByteFailsAtVerifyBackupDigestAndReplacesTheOlderGreenReport() throws Exception {
+        // Given a folder holding the green report of an earlier drill
+        Path bundle = copySample();
+        Path report = work.resolve("out/dr-report.json");
+        assertThat(drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME, "--output", report.toString()).exit).isZero();
+        String greenRunId = json(report).path("run_id").asText();
+
+        // When one byte of the backup is flipped and the drill runs again into the same folder
+        byte[] bytes = Files.readAllBytes(bundle.resolve("backup.json"));
+        bytes[100] ^= 0x20;
+        Files.write(bundle.resolve("backup.json"), bytes);
+        Result run = drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME, "--output", report.toString());
+
+        // Then exit 1, one FAIL line naming the stage, and the report and events say so
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.stdout.strip()).startsWith("[dr-drill] FAIL at verify_backup_digest: backup digest mismatch")
+                .doesNotContain("\n");
+        JsonNode failed = json(report);
+        assertThat(failed.path("run_id").asText()).isNotEqualTo(greenRunId);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("failed_stage").asText()).isEqualTo("verify_backup_digest");
+        List<String> events = lines(work.resolve("out/dr-events.ndjson"));
+        assertThat(events).hasSize(1);
+        assertThat(TestBundle.JSON.readTree(events.get(0)).path("status").asText()).isEqualTo("failure");
+        assertThat(json(work.resolve("out/drill-metrics.json")).path("status").asText()).isEqualTo("failed");
+        assertThat(work.resolve("out/restore/recall-stdout.log")).doesNotExist();
+    }
+
+    @Test
+    void aBackupBeyondTheRpoLimitExitsThree() throws Exception {
+        // Given the sample bundle, a week and a day after its capture time
+        Path bundle = copySample();
+
+        // When the drill runs
+        Result run = drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString(),
+                "--current-time", "2026-11-28T06:00:00Z");
+
+        // Then exit 3 and the breach is named with limit and observed value
+        assertThat(run.exit).isEqualTo(3);
+        assertThat(run.stdout.strip()).startsWith("[dr-drill] POLICY VIOLATION at enforce_policies: "
+                + "max_rpo_minutes breached: observed 11520m > limit 10080m");
+        assertThat(json(work.resolve("artifacts/dr/dr-report.json")).path("status").asText())
+                .isEqualTo("policy_violation");
+    }
+
+    @Test
+    void anInvalidManifestExitsTwoAndIsRecordedAsInvalid() throws Exception {
+        // Given a manifest with a malformed capture time
+        Path bundle = copySample();
+        Path manifest = bundle.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("2026-11-20T06:00:00Z", "yesterday"));
+
+        // When the drill runs
+        Result run = drill(work, "run", "--manifest", manifest.toString());
+
+        // Then exit 2, the field is named, and the evidence records an invalid drill
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.stdout.strip()).startsWith("[dr-drill] INVALID: manifest field backup.captured_at");
+        assertThat(json(work.resolve("artifacts/dr/dr-report.json")).path("status").asText()).isEqualTo("invalid");
+    }
+
+    @Test
+    void aMissingManifestFileExitsTwo() throws Exception {
+        Result run = drill(work, "run", "--manifest", work.resolve("nope.json").toString());
+
+        assertThat(run.exit).isEqualTo(2);
+        assertThat(run.stdout.strip()).startsWith("[dr-drill] INVALID: manifest ").endsWith("does not exist");
+    }
+
+    @Test
+    void badInvocationsGiveOneLineAndExitTwoWithoutStartingADrill() throws Exception {
+        // When the command is called without a manifest, with an unknown option, or with a bad time
+        Result noManifest = drill(work, "run");
+        Result unknown = drill(work, "run", "--manifest", "m.json", "--frobnicate");
+        Result badTime = drill(work, "run", "--manifest", "m.json", "--current-time", "noon");
+        Result noCommand = drill(work);
+
+        // Then each gets one clear line on stderr and exit 2, and no evidence is written
+        for (Result run : List.of(noManifest, unknown, badTime, noCommand)) {
+            assertThat(run.exit).isEqualTo(2);
+            assertThat(run.stderr.strip()).startsWith("[dr-drill] ERROR: ").doesNotContain("\n");
+        }
+        assertThat(noManifest.stderr).contains("--manifest");
+        assertThat(badTime.stderr).contains("--current-time");
+        assertThat(work.resolve("artifacts")).doesNotExist();
+    }
+
+    @Test
+    void aHangingRecallScriptIsKilledWithItsChildrenAndTheDrillFails() throws Exception {
+        // Given a recall script that starts a helper process and then hangs, with a 2-second timeout
+        Path bundle = copySample();
+        Path pidFile = work.resolve("child.pid");
+        TestBundle.writeExecutable(bundle.resolve("recall.sh"),
+                "#!/bin/sh\nsleep 300 &\necho $! > '" + pidFile + "'\nsleep 300\n");
+        Path manifest = bundle.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"timeout_seconds\": 300",
+                "\"timeout_seconds\": 2"));
+
+        // When the drill runs
+        Result run = drill(work, "run", "--manifest", manifest.toString(), "--current-time", SAMPLE_TIME);
+
+        // Then it fails at restore_artifact and nothing the script started is still running
+        assertThat(run.exit).isEqualTo(1);
+        assertThat(run.stdout).contains("FAIL at restore_artifact: recall script timed out after 2s");
+        long child = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(Processes.isRunning(child)).as("the script's background child %d", child).isFalse();
+    }
+
+    @Test
+    void noOutcomePrintsAStackTrace() throws Exception {
+        // Given runs that pass, fail and are invalid
+        Path bundle = copySample();
+        List<Result> runs = new ArrayList<>();
+        runs.add(drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString()));
+        Files.writeString(bundle.resolve("sbom.cdx.json"), "{ not json");
+        runs.add(drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString()));
+        runs.add(drill(work, "run", "--manifest", "/dev/null"));
+
+        // Then the terminal shows verdicts, never Java internals
+        for (Result run : runs) {
+            assertThat(run.stdout + run.stderr).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        assertThat(runs.get(1).stdout).startsWith("[dr-drill] FAIL at validate_sbom: SBOM sbom.cdx.json is not valid JSON");
+    }
+
+    private Path copySample() throws IOException {
+        Path target = work.resolve("bundle");
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(PROJECT.resolve("data/dr"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Path manifest = target.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("../../artifacts/dr/restore", "restored"));
+        return target;
+    }
+
+    private static Result drill(Path cwd, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(COMMAND.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("dr-drill-out", ".txt");
+        Path err = Files.createTempFile("dr-drill-err", ".txt");
+        Process process = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("dr-drill did not finish: " + command);
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return TestBundle.JSON.readTree(file.toFile());
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+    }
+}

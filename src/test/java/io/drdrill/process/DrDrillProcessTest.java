@@ -1,0 +1,289 @@
+package io.drdrill.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drdrill.drill.StepName;
+import io.drdrill.testsupport.TestBundle;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static io.drdrill.process.DrDrillProcess.Elements.BOUNDARY_DR_DRILL_ERROR;
+import static io.drdrill.process.DrDrillProcess.Elements.BOUNDARY_INVALID_MANIFEST;
+import static io.drdrill.process.DrDrillProcess.Elements.BOUNDARY_POLICY_VIOLATION;
+import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_FAILED;
+import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
+import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
+import static io.drdrill.process.DrDrillProcess.Elements.END_POLICY_VIOLATED;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_ENFORCE_POLICIES;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_LOAD_MANIFEST;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_ARTIFACT;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_PROVENANCE;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_RESTORED_BACKUP;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_SBOM;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_DIGEST;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_PAYLOAD;
+import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
+import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
+import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
+import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
+import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
+import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
+import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
+import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
+
+/** The dr-drill BPMN on a real engine: the passed path and each boundary event, with the evidence they write. */
+@SpringBootTest(properties = "camunda.bpm.job-execution.enabled=false")
+class DrDrillProcessTest {
+
+    private static final String READY_SCRIPT = "#!/bin/sh\nset -eu\ncp \"$1\" \"$4/\"\necho restored\n";
+
+    @Autowired
+    ProcessEngine processEngine;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void bindAssertionsToEngine() {
+        BpmnAwareTests.init(processEngine);
+    }
+
+    @Test
+    void aSoundBackupPassesEveryStepInOrderAndEndsInDrillPassed() throws IOException {
+        // Given a bundle whose backup, SBOM, provenance and recall script are all sound, within policy
+        TestBundle bundle = TestBundle.create(dir).withScript(READY_SCRIPT).withCopyBackup(false)
+                .withPolicies(60.0, 120.0).write();
+
+        // When the drill runs to its end
+        ProcessInstance drill = start(bundle);
+        runJobs(drill);
+
+        // Then every step ran, in order, and the drill passed with its metrics recorded
+        assertThat(drill).isEnded().hasPassedInOrder(TASK_LOAD_MANIFEST, TASK_VERIFY_BACKUP_DIGEST,
+                TASK_VERIFY_BACKUP_PAYLOAD, TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT,
+                TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES, END_DRILL_PASSED);
+        assertThat(drill).hasNotPassed(BOUNDARY_DR_DRILL_ERROR, BOUNDARY_POLICY_VIOLATION, BOUNDARY_INVALID_MANIFEST);
+        assertThat(drill).variables().containsEntry(DRILL_STATUS, "passed").containsKey(RTO_SECONDS)
+                .containsEntry(FAILED_STAGE, null);
+        assertThat((Double) variable(drill, RPO_MINUTES)).isBetween(10.0, 11.0);
+
+        JsonNode report = report(bundle);
+        assertThat(report.path("status").asText()).isEqualTo("passed");
+        assertThat(report.path("process_instance_id").asText()).isEqualTo(drill.getId());
+        assertThat(events(bundle)).extracting(e -> e.path("step").asText())
+                .containsExactly(ids());
+        assertThat(events(bundle)).allSatisfy(e -> assertThat(e.path("status").asText()).isEqualTo("success"));
+    }
+
+    @Test
+    void eachStepIsAnAsynchronousResumePoint() {
+        // Given a sound bundle
+        TestBundle bundle = TestBundle.create(dir).write();
+
+        // When the drill starts, and then one step is executed
+        ProcessInstance drill = start(bundle);
+
+        // Then the state is committed before each step, so a restarted engine resumes exactly there
+        assertThat(drill).isWaitingAt(TASK_LOAD_MANIFEST);
+        execute(job(drill));
+        assertThat(drill).isWaitingAt(TASK_VERIFY_BACKUP_DIGEST);
+        execute(job(drill));
+        assertThat(drill).isWaitingAt(TASK_VERIFY_BACKUP_PAYLOAD).hasPassed(TASK_VERIFY_BACKUP_DIGEST);
+    }
+
+    @Test
+    void aTamperedBackupFailsAtVerifyBackupDigestThroughTheDrDrillErrorBoundary() throws IOException {
+        // Given a bundle whose backup had one byte flipped after the manifest was written
+        TestBundle bundle = TestBundle.create(dir).write();
+        byte[] bytes = Files.readAllBytes(bundle.backupPath());
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(bundle.backupPath(), bytes);
+
+        // When the drill runs
+        ProcessInstance drill = start(bundle);
+        runJobs(drill);
+
+        // Then it ended in "drill failed" right after the digest check, and nothing later ran
+        assertThat(drill).isEnded().hasPassed(TASK_VERIFY_BACKUP_DIGEST, BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
+                .hasNotPassed(TASK_VERIFY_BACKUP_PAYLOAD, TASK_RESTORE_ARTIFACT, END_DRILL_PASSED);
+        assertThat(drill).variables().containsEntry(DRILL_STATUS, "failed")
+                .containsEntry(FAILED_STAGE, "verify_backup_digest");
+        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("digest mismatch");
+
+        JsonNode report = report(bundle);
+        assertThat(report.path("status").asText()).isEqualTo("failed");
+        assertThat(report.path("failed_stage").asText()).isEqualTo("verify_backup_digest");
+        assertThat(report.path("error").path("type").asText()).isEqualTo("DrDrillError");
+        assertThat(report.path("metrics").path("rto_seconds").isNull()).isTrue();
+        assertThat(events(bundle)).singleElement()
+                .satisfies(e -> assertThat(e.path("status").asText()).isEqualTo("failure"));
+    }
+
+    @Test
+    void aFailingRecallScriptFailsAtRestoreArtifact() throws IOException {
+        // Given a recall script that cannot reach its storage
+        TestBundle bundle = TestBundle.create(dir).withCopyBackup(false)
+                .withScript("#!/bin/sh\necho 'connecting to vault'\necho 'vault unreachable: timeout' >&2\nexit 7\n")
+                .write();
+
+        // When the drill runs
+        ProcessInstance drill = start(bundle);
+        runJobs(drill);
+
+        // Then it failed at the restore, naming the exit code and the script's last error line
+        assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT, END_DRILL_FAILED)
+                .hasNotPassed(TASK_VALIDATE_RESTORED_BACKUP);
+        assertThat(drill).variables().containsEntry(FAILED_STAGE, "restore_artifact");
+        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("exited with code 7")
+                .contains("vault unreachable: timeout");
+        assertThat(Files.readString(bundle.evidenceDir().resolve("restore/recall-stdout.log")))
+                .contains("connecting to vault");
+    }
+
+    @Test
+    void aBackupOlderThanTheRpoLimitEndsInPolicyViolated() throws IOException {
+        // Given a backup captured two hours before the drill's pinned time, with a one-hour RPO
+        Instant captured = Instant.parse("2026-11-20T06:00:00Z");
+        TestBundle bundle = TestBundle.create(dir).withCapturedAt(captured).withPolicies(60.0, 600.0).write();
+
+        // When the drill runs at capture + 2h
+        ProcessInstance drill = start(bundle, Map.of(CURRENT_TIME, captured.plus(2, ChronoUnit.HOURS).toString()));
+        runJobs(drill);
+
+        // Then the restore worked but the policy gate threw PolicyViolation
+        assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES,
+                BOUNDARY_POLICY_VIOLATION, END_POLICY_VIOLATED).hasNotPassed(END_DRILL_PASSED, END_DRILL_FAILED);
+        assertThat(drill).variables().containsEntry(DRILL_STATUS, "policy_violation")
+                .containsEntry(FAILED_STAGE, "enforce_policies").containsEntry(RPO_MINUTES, 120.0);
+        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("max_rpo_minutes").contains("120")
+                .contains("60");
+
+        JsonNode report = report(bundle);
+        assertThat(report.path("status").asText()).isEqualTo("policy_violation");
+        assertThat(report.path("metrics").path("rpo_minutes").asDouble()).isEqualTo(120.0);
+        assertThat(report.path("error").path("type").asText()).isEqualTo("PolicyViolation");
+    }
+
+    @Test
+    void anInvalidManifestEndsInDrillInvalidWithEvidence() throws IOException {
+        // Given a manifest whose backup digest is not a SHA-256
+        TestBundle bundle = TestBundle.create(dir).withManifestSha256("sha256:not-a-digest").write();
+
+        // When the drill runs
+        ProcessInstance drill = start(bundle);
+        runJobs(drill);
+
+        // Then no step ran and the drill is recorded as invalid, naming the field
+        assertThat(drill).isEnded().hasPassed(TASK_LOAD_MANIFEST, BOUNDARY_INVALID_MANIFEST, END_MANIFEST_INVALID)
+                .hasNotPassed(TASK_VERIFY_BACKUP_DIGEST);
+        assertThat(drill).variables().containsEntry(DRILL_STATUS, "invalid");
+        JsonNode report = report(bundle);
+        assertThat(report.path("status").asText()).isEqualTo("invalid");
+        assertThat(report.path("error").path("message").asText()).contains("backup.sha256");
+        assertThat(events(bundle)).isEmpty();
+    }
+
+    @Test
+    void aTechnicalExceptionInsideAStepBecomesADrDrillErrorNamingItsType() throws IOException {
+        // Given a drill whose pinned time is corrupted after it started
+        TestBundle bundle = TestBundle.create(dir).write();
+        ProcessInstance drill = start(bundle);
+        execute(job(drill));
+        runtimeService().setVariable(drill.getId(), CURRENT_TIME, "not a time");
+
+        // When the remaining steps run
+        runJobs(drill);
+
+        // Then the step that hit the exception failed the drill, naming the exception type: never a silent pass
+        assertThat(drill).isEnded().hasPassed(BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
+                .hasNotPassed(END_DRILL_PASSED);
+        assertThat(drill).variables().containsEntry(FAILED_STAGE, "verify_backup_digest");
+        assertThat((String) variable(drill, ERROR_MESSAGE)).startsWith("technical failure: ")
+                .contains("InvalidManifestException");
+        assertThat(report(bundle).path("status").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void aManifestChangedDuringTheDrillFailsTheNextStep() throws IOException {
+        // Given a drill that loaded its manifest
+        TestBundle bundle = TestBundle.create(dir).write();
+        ProcessInstance drill = start(bundle);
+        execute(job(drill));
+
+        // When someone edits the manifest before the next step
+        Files.writeString(bundle.manifestPath(), Files.readString(bundle.manifestPath()) + " ");
+        runJobs(drill);
+
+        // Then the drill fails rather than checking something other than what it started with
+        assertThat(drill).isEnded().hasPassed(END_DRILL_FAILED);
+        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("changed while the drill ran");
+    }
+
+    private ProcessInstance start(TestBundle bundle) {
+        return start(bundle, Map.of());
+    }
+
+    private ProcessInstance start(TestBundle bundle, Map<String, Object> extra) {
+        Map<String, Object> variables = new java.util.HashMap<>(extra);
+        variables.put(MANIFEST, bundle.manifestPath().toString());
+        variables.put(REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString());
+        variables.put(EVIDENCE_DIR, bundle.evidenceDir().toString());
+        return runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables);
+    }
+
+    /** Executes due jobs until the instance waits for nothing more. */
+    private static void runJobs(ProcessInstance drill) {
+        for (List<Job> jobs = due(drill); !jobs.isEmpty(); jobs = due(drill)) {
+            jobs.forEach(BpmnAwareTests::execute);
+        }
+    }
+
+    private static List<Job> due(ProcessInstance drill) {
+        return managementService().createJobQuery().processInstanceId(drill.getId()).executable().list();
+    }
+
+    private Object variable(ProcessInstance drill, String name) {
+        return processEngine.getHistoryService().createHistoricVariableInstanceQuery()
+                .processInstanceId(drill.getId()).variableName(name).singleResult().getValue();
+    }
+
+    private static JsonNode report(TestBundle bundle) throws IOException {
+        return TestBundle.JSON.readTree(bundle.evidenceDir().resolve("dr-report.json").toFile());
+    }
+
+    private static List<JsonNode> events(TestBundle bundle) throws IOException {
+        return Files.readAllLines(bundle.evidenceDir().resolve("dr-events.ndjson")).stream()
+                .filter(line -> !line.isBlank()).map(line -> {
+                    try {
+                        return TestBundle.JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
+    }
+
+    private static String[] ids() {
+        return java.util.Arrays.stream(StepName.values()).map(StepName::id).toArray(String[]::new);
+    }
+}

@@ -77,13 +77,22 @@ public final class EvidenceWriter {
         json.put("metrics", metricsOf(record));
         json.put("notes", record.notes());
         json.put("failed_stage", record.failedStage());
-        json.put("error", record.error() == null ? null
-                : Map.of("type", record.error().type(), "message", record.error().message()));
+        json.put("error", error(record.error()));
         json.put("process_instance_id", record.processInstanceId());
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("events", paths.events().toString());
         files.put("metrics", paths.metrics().toString());
         json.put("evidence", files);
+        return json;
+    }
+
+    private static Map<String, Object> error(DrillRecord.Error error) {
+        if (error == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("type", error.type());
+        json.put("message", error.message());
         return json;
     }
 

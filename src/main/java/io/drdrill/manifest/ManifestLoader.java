@@ -2,6 +2,7 @@ package io.drdrill.manifest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drdrill.backup.Sha256;
@@ -23,7 +24,8 @@ public final class ManifestLoader {
     static final long MAX_MANIFEST_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public Manifest load(Path manifestPath) {
         Path source = manifestPath.toAbsolutePath().normalize();
@@ -41,16 +43,20 @@ public final class ManifestLoader {
             throw new InvalidManifestException("manifest " + source + " must be a JSON object");
         }
         Path base = source.getParent();
+        Manifest.Backup backup = backup(root, base);
         return new Manifest(source, Sha256.hex(bytes),
-                backup(root, base), path(section(root, "sbom"), "sbom.path", base),
+                backup, path(section(root, "sbom"), "sbom.path", base),
                 path(section(root, "provenance"), "provenance.path", base),
-                restore(root, base), policies(root));
+                restore(root, base, backup.path().getParent()), policies(root));
     }
 
     private static byte[] read(Path source) {
         try {
             if (Files.isDirectory(source)) {
                 throw new InvalidManifestException("manifest " + source + " is a directory, not a file");
+            }
+            if (Files.exists(source) && !Files.isRegularFile(source)) {
+                throw new InvalidManifestException("manifest " + source + " is not a regular file");
             }
             if (Files.size(source) > MAX_MANIFEST_BYTES) {
                 throw new InvalidManifestException("manifest " + source + " is larger than 1 MiB");
@@ -70,13 +76,17 @@ public final class ManifestLoader {
                 instant(requiredText(backup, "backup.captured_at"), "backup.captured_at"));
     }
 
-    private static Manifest.Restore restore(JsonNode root, Path base) {
+    private static Manifest.Restore restore(JsonNode root, Path base, Path backupFolder) {
         JsonNode restore = section(root, "restore");
         Path outputDir = path(restore, "restore.output_dir", base);
-        Optional<Path> script = optionalText(restore, "restore.script").map(s -> base.resolve(s).normalize());
+        Optional<Path> script = optionalText(restore, "restore.script").map(s -> resolve(base, s, "restore.script"));
         boolean copyBackup = optionalBoolean(restore, "restore.copy_backup", false);
         long timeout = optionalPositiveInteger(restore, "restore.timeout_seconds",
                 Manifest.Restore.DEFAULT_TIMEOUT_SECONDS);
+        if (outputDir.equals(backupFolder)) {
+            throw new InvalidManifestException("manifest field restore.output_dir: must not be the backup's own "
+                    + "folder, the restored copy would replace the backup itself");
+        }
         if (script.isEmpty() && !copyBackup) {
             throw new InvalidManifestException(
                     "manifest field restore: needs a script or copy_backup=true, otherwise nothing is restored");
@@ -136,7 +146,10 @@ public final class ManifestLoader {
     }
 
     private static Path path(JsonNode section, String field, Path base) {
-        String value = requiredText(section, field);
+        return resolve(base, requiredText(section, field), field);
+    }
+
+    private static Path resolve(Path base, String value, String field) {
         try {
             return base.resolve(value).normalize();
         } catch (java.nio.file.InvalidPathException e) {

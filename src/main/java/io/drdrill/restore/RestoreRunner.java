@@ -43,6 +43,9 @@ public final class RestoreRunner {
         Manifest.Restore settings = manifest.restore();
         Path backup = manifest.backup().path();
         Path restored = settings.restoredFile(backup);
+        if (restored.equals(backup)) {
+            throw new DrDrillError("restore.output_dir is the backup's own folder: the restore would replace the backup");
+        }
         Optional<Path> script = settings.script().map(s -> checkScript(s, manifest));
         long started = System.nanoTime();
         try {
@@ -133,7 +136,8 @@ public final class RestoreRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ProcessTree.kill(process, ownSession);
-            throw new DrDrillError("restore was interrupted; recall script killed");
+            throw new DrDrillError("restore was interrupted; recall script killed",
+                    Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString()));
         }
         // Whatever the outcome, nothing the script started may outlive the step.
         int killed = ProcessTree.kill(process, ownSession);

@@ -1,0 +1,505 @@
+package io.drdrill.restore;
+
+import io.drdrill.drill.DrDrillError;
+import io.drdrill.manifest.Manifest;
+import io.drdrill.testsupport.TestBundle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class RestoreRunnerTest {
+
+    /** Variables a POSIX shell may add on its own; anything else must come from the runner. */
+    private static final Set<String> SHELL_VARS = Set.of("PWD", "OLDPWD", "SHLVL", "_");
+    private static final Set<String> DRILL_VARS = Set.of("PATH", "LANG", "BACKUP_PATH", "PROVENANCE_PATH",
+            "SBOM_PATH", "RESTORE_DIR");
+
+    @TempDir
+    Path tempDir;
+
+    private Path bundle;
+    private Path backup;
+    private Path sbom;
+    private Path provenance;
+    private Path restoreDir;
+    private Path logDir;
+    private final RestoreRunner runner = new RestoreRunner(List.of());
+
+    @BeforeEach
+    void setUp() throws IOException {
+        bundle = Files.createDirectories(tempDir.resolve("bundle"));
+        backup = Files.writeString(bundle.resolve("backup.json"),
+                "{\"services\":[{\"name\":\"db\",\"status\":\"ready\"}]}\n");
+        sbom = Files.writeString(bundle.resolve("sbom.cdx.json"), "{}");
+        provenance = Files.writeString(bundle.resolve("provenance.json"), "{}");
+        restoreDir = bundle.resolve("restored");
+        logDir = tempDir.resolve("evidence").resolve(RestoreRunner.LOG_DIR);
+    }
+
+    private Manifest manifest(Path script, boolean copyBackup, long timeoutSeconds) {
+        return new Manifest(bundle.resolve("manifest.json"), "0".repeat(64),
+                new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")),
+                sbom, provenance,
+                new Manifest.Restore(restoreDir, Optional.ofNullable(script), copyBackup, timeoutSeconds),
+                new Manifest.Policies(Optional.empty(), Optional.empty()));
+    }
+
+    private Manifest withScript(Path script) {
+        return manifest(script, false, 60);
+    }
+
+    private Path script(String name, String body) throws IOException {
+        return TestBundle.writeExecutable(bundle.resolve(name), "#!/bin/sh\n" + body);
+    }
+
+    private static Map<String, String> parseEnv(Path envFile) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(envFile, StandardCharsets.UTF_8)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    // ------------------------------------------------------------------ copy_backup
+
+    @Test
+    void copyBackupCopiesTheBackupIntoTheRestoreFolder() throws IOException {
+        // Given copy_backup and no script, and a restore folder that does not exist yet
+        assertThat(restoreDir).doesNotExist();
+
+        // When the restore runs
+        RestoreResult result = runner.restore(manifest(null, true, 60), logDir);
+
+        // Then the backup is copied, no script logs exist and a duration was measured
+        assertThat(result.restoredFile()).isEqualTo(restoreDir.resolve("backup.json"));
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+        assertThat(backup).exists();
+        assertThat(result.stdoutLog()).isEmpty();
+        assertThat(result.stderrLog()).isEmpty();
+        assertThat(logDir).doesNotExist();
+        assertThat(result.durationSeconds()).isGreaterThan(0);
+    }
+
+    @Test
+    void copyBackupReplacesAStaleCopy() throws IOException {
+        // Given a restored copy left by an earlier drill with other content
+        Files.createDirectories(restoreDir);
+        Files.writeString(restoreDir.resolve("backup.json"), "stale");
+
+        // When the restore runs with copy_backup
+        RestoreResult result = runner.restore(manifest(null, true, 60), logDir);
+
+        // Then the copy is fresh
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+    }
+
+    @Test
+    void restoreIntoTheBackupsOwnFolderNeverDeletesTheBackup() throws IOException {
+        // Given output_dir = the folder holding the backup, with copy_backup
+        byte[] original = Files.readAllBytes(backup);
+        Manifest manifest = new Manifest(bundle.resolve("manifest.json"), "0".repeat(64),
+                new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")), sbom, provenance,
+                new Manifest.Restore(bundle, Optional.empty(), true, 60),
+                new Manifest.Policies(Optional.empty(), Optional.empty()));
+
+        // When the restore runs (it may refuse)
+        try {
+            runner.restore(manifest, logDir);
+        } catch (DrDrillError refused) {
+            // refusing is fine
+        }
+
+        // Then the backup itself is untouched
+        assertThat(backup).exists().hasBinaryContent(original);
+    }
+
+    // ------------------------------------------------------------------ recall script
+
+    @Test
+    void scriptReceivesFourArgumentsAndOnlyTheDrillEnvironment() throws IOException {
+        // Given a script recording its arguments, working folder and environment
+        Path script = script("recall.sh", """
+                printf '%s\\n' "$@" > "$RESTORE_DIR/args.txt"
+                pwd > "$RESTORE_DIR/pwd.txt"
+                env > "$RESTORE_DIR/env.txt"
+                cat > "$RESTORE_DIR/stdin.txt"
+                cp "$BACKUP_PATH" "$RESTORE_DIR/backup.json"
+                """);
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then the script got BACKUP PROVENANCE SBOM RESTORE_DIR as arguments
+        assertThat(Files.readAllLines(restoreDir.resolve("args.txt"))).containsExactly(
+                backup.toString(), provenance.toString(), sbom.toString(), restoreDir.toString());
+        // and ran in the restore folder with nothing on stdin
+        assertThat(Path.of(Files.readString(restoreDir.resolve("pwd.txt")).strip()).toRealPath())
+                .isEqualTo(restoreDir.toRealPath());
+        assertThat(restoreDir.resolve("stdin.txt")).isEmptyFile();
+        // and the four drill variables, a safe PATH and LANG
+        Map<String, String> env = parseEnv(restoreDir.resolve("env.txt"));
+        assertThat(env)
+                .containsEntry("BACKUP_PATH", backup.toString())
+                .containsEntry("PROVENANCE_PATH", provenance.toString())
+                .containsEntry("SBOM_PATH", sbom.toString())
+                .containsEntry("RESTORE_DIR", restoreDir.toString())
+                .containsEntry("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .containsEntry("LANG", "C.UTF-8");
+        // and nothing else from the parent environment
+        assertThat(env.keySet()).allSatisfy(name -> assertThat(name).isIn(union(DRILL_VARS, SHELL_VARS)));
+        assertThat(env).doesNotContainKeys("JAVA_HOME", "USER", "HOME", "MAVEN_OPTS", "LOGNAME", "AWS_SECRET_ACCESS_KEY");
+        System.getenv().keySet().stream()
+                .filter(name -> !DRILL_VARS.contains(name) && !SHELL_VARS.contains(name))
+                .forEach(name -> assertThat(env).as("parent variable %s leaked", name).doesNotContainKey(name));
+        // and the restored file is the script's copy
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+    }
+
+    @Test
+    void scriptOutputLandsInTheLogFiles() throws IOException {
+        // Given a script writing to stdout and stderr, and a log folder that does not exist yet
+        Path script = script("recall.sh", """
+                echo "restoring $BACKUP_PATH"
+                echo "progress 50%" >&2
+                echo "done"
+                """);
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then the output is in recall-stdout.log and recall-stderr.log in the given folder
+        Path stdout = logDir.resolve("recall-stdout.log");
+        Path stderr = logDir.resolve("recall-stderr.log");
+        assertThat(result.stdoutLog()).contains(stdout);
+        assertThat(result.stderrLog()).contains(stderr);
+        assertThat(stdout).hasContent("restoring " + backup + "\ndone\n");
+        assertThat(stderr).hasContent("progress 50%\n");
+    }
+
+    @Test
+    void logFilesOfAnEarlierRunAreOverwritten() throws IOException {
+        // Given logs left by an earlier run
+        Files.createDirectories(logDir);
+        Files.writeString(logDir.resolve(RestoreRunner.STDOUT_LOG), "old stdout\n".repeat(100));
+        Files.writeString(logDir.resolve(RestoreRunner.STDERR_LOG), "old stderr\n");
+        Path script = script("recall.sh", "echo new\n");
+
+        // When the restore runs
+        runner.restore(withScript(script), logDir);
+
+        // Then the logs hold only this run's output
+        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).hasContent("new\n");
+        assertThat(logDir.resolve(RestoreRunner.STDERR_LOG)).isEmptyFile();
+    }
+
+    @Test
+    void nonZeroExitFailsWithTheCodeAndTheLastStderrLine() throws IOException {
+        // Given a script that complains and exits with 3
+        Path script = script("recall.sh", """
+                echo "first problem" >&2
+                echo "disk on fire" >&2
+                echo "" >&2
+                exit 3
+                """);
+
+        // When / Then the restore fails naming the exit code and the last non-blank stderr line
+        assertThatThrownBy(() -> runner.restore(withScript(script), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("exited with code 3")
+                .hasMessageEndingWith(": disk on fire")
+                .hasMessageNotContaining("first problem");
+        assertThat(logDir.resolve(RestoreRunner.STDERR_LOG)).content().contains("first problem", "disk on fire");
+    }
+
+    @Test
+    void failedScriptErrorNamesTheLogFiles() throws IOException {
+        // Given a failing script
+        Path script = script("recall.sh", "echo oops >&2\nexit 1\n");
+
+        // When the restore fails
+        DrDrillError error = catchThrowableOfType(() -> runner.restore(withScript(script), logDir), DrDrillError.class);
+
+        // Then the error carries where the logs are, for the report of the failed drill
+        assertThat(error).isNotNull();
+        assertThat(error.facts())
+                .containsEntry(RestoreRunner.STDOUT_FACT, logDir.resolve(RestoreRunner.STDOUT_LOG).toString())
+                .containsEntry(RestoreRunner.STDERR_FACT, logDir.resolve(RestoreRunner.STDERR_LOG).toString());
+    }
+
+    @Test
+    void nonZeroExitWithoutStderrNamesOnlyTheCode() throws IOException {
+        // Given a silent failing script
+        Path script = script("recall.sh", "exit 7\n");
+
+        // When / Then the message is just the code
+        assertThatThrownBy(() -> runner.restore(withScript(script), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessage("recall script exited with code 7");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void timeoutKillsTheScriptAndEveryProcessItStarted() throws Exception {
+        // Given a script that starts a background child, records its PID, then hangs
+        Path pidFile = restoreDir.resolve("child.pid");
+        Path script = script("recall.sh", """
+                sleep 300 &
+                echo $! > "$RESTORE_DIR/child.pid"
+                echo "started child $!"
+                sleep 300
+                """);
+
+        // When the restore runs with a 1 second timeout
+        long started = System.nanoTime();
+        DrDrillError error = catchThrowableOfType(() -> runner.restore(manifest(script, false, 1), logDir),
+                DrDrillError.class);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        // Then it fails promptly saying it timed out
+        assertThat(error).isNotNull();
+        assertThat(error.getMessage()).contains("timed out").contains("1s");
+        assertThat(took).isLessThan(Duration.ofSeconds(30));
+        assertThat(error.facts()).containsKeys(RestoreRunner.STDOUT_FACT, RestoreRunner.STDERR_FACT);
+        // and the background child is gone too
+        assertThat(pidFile).exists();
+        long childPid = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(awaitDead(childPid, Duration.ofSeconds(5)))
+                .as("background child %d still alive after the timeout", childPid).isTrue();
+        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).content().startsWith("started child " + childPid);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void backgroundChildOfASuccessfulScriptDoesNotOutliveTheStep() throws Exception {
+        // Given a script that leaves a background child behind and exits 0 at once
+        Path pidFile = restoreDir.resolve("child.pid");
+        Path script = script("recall.sh", """
+                sleep 300 > /dev/null 2>&1 &
+                echo $! > "$RESTORE_DIR/child.pid"
+                cp "$BACKUP_PATH" "$RESTORE_DIR/"
+                exit 0
+                """);
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then it succeeded and the left-over child was killed
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+        long childPid = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(awaitDead(childPid, Duration.ofSeconds(5)))
+                .as("background child %d still alive after the step", childPid).isTrue();
+    }
+
+    /**
+     * Polls until the process is gone. A killed orphan may stay a zombie until init reaps it; it is dead, so a
+     * zombie counts as not alive.
+     */
+    private static boolean awaitDead(long pid, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (!alive || isZombie(pid)) {
+                return true;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return false;
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String afterName = stat.substring(stat.lastIndexOf(')') + 1).strip();
+            return afterName.startsWith("Z") || afterName.startsWith("X");
+        } catch (IOException e) {
+            return true; // gone
+        }
+    }
+
+    @Test
+    void staleRestoredFileIsDeletedBeforeTheScriptRuns() throws IOException {
+        // Given a restored file left by an earlier drill and a script that restores nothing
+        Files.createDirectories(restoreDir);
+        Path stale = Files.writeString(restoreDir.resolve("backup.json"), "from an earlier drill");
+        Path script = script("recall.sh", "exit 0\n");
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then the stale file is gone: nothing stands in for this drill's restore
+        assertThat(result.restoredFile()).isEqualTo(stale);
+        assertThat(stale).doesNotExist();
+    }
+
+    @Test
+    void scriptSeesTheCopiedBackupWhenCopyBackupIsAlsoSet() throws IOException {
+        // Given copy_backup and a script checking that the copy is already there
+        Path script = script("recall.sh", """
+                cmp -s "$BACKUP_PATH" "$RESTORE_DIR/backup.json" || { echo "copy missing" >&2; exit 9; }
+                echo ok
+                """);
+
+        // When the restore runs
+        RestoreResult result = runner.restore(manifest(script, true, 60), logDir);
+
+        // Then the script found the copy
+        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).hasContent("ok\n");
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+    }
+
+    // ------------------------------------------------------------------ script checks
+
+    @Test
+    void scriptOutsideTheManifestFolderIsRejected() throws IOException {
+        // Given an executable script in a sibling folder of the manifest's
+        Path outside = TestBundle.writeExecutable(tempDir.resolve("elsewhere/recall.sh"),
+                "#!/bin/sh\ntouch \"$RESTORE_DIR/ran\"\n");
+
+        // When / Then the restore is rejected before anything runs
+        assertThatThrownBy(() -> runner.restore(withScript(outside), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("outside the allowed script folders");
+        assertThat(restoreDir.resolve("ran")).doesNotExist();
+    }
+
+    @Test
+    void dotDotEscapeFromTheManifestFolderIsRejected() throws IOException {
+        // Given a script path that starts in the manifest folder but climbs out of it
+        TestBundle.writeExecutable(tempDir.resolve("elsewhere/recall.sh"), "#!/bin/sh\nexit 0\n");
+        Path sneaky = bundle.resolve("../elsewhere/recall.sh");
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(sneaky), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("outside the allowed script folders");
+    }
+
+    @Test
+    void symlinkInsideTheManifestFolderPointingOutsideIsRejected() throws IOException {
+        // Given a symlink in the manifest folder to a script outside it
+        Path outside = TestBundle.writeExecutable(tempDir.resolve("elsewhere/recall.sh"), "#!/bin/sh\nexit 0\n");
+        Path link = Files.createSymbolicLink(bundle.resolve("recall.sh"), outside);
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(link), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("outside the allowed script folders");
+    }
+
+    @Test
+    void siblingFolderSharingThePrefixIsNotInside() throws IOException {
+        // Given a script in "bundle-evil", whose name starts like the manifest folder "bundle"
+        Path evil = TestBundle.writeExecutable(tempDir.resolve("bundle-evil/recall.sh"), "#!/bin/sh\nexit 0\n");
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(evil), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("outside the allowed script folders");
+    }
+
+    @Test
+    void explicitlyAllowedFolderIsAcceptedAndReplacesTheManifestFolder() throws IOException {
+        // Given a runner allowing only a shared scripts folder
+        Path shared = tempDir.resolve("shared-scripts");
+        Path script = TestBundle.writeExecutable(shared.resolve("recall.sh"),
+                "#!/bin/sh\ncp \"$BACKUP_PATH\" \"$RESTORE_DIR/\"\n");
+        Path local = script("local.sh", "exit 0\n");
+        RestoreRunner sharedOnly = new RestoreRunner(List.of(shared));
+
+        // When / Then a script there runs, and one in the manifest folder is now rejected
+        assertThat(sharedOnly.restore(withScript(script), logDir).restoredFile()).hasSameBinaryContentAs(backup);
+        assertThatThrownBy(() -> sharedOnly.restore(withScript(local), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("outside the allowed script folders");
+    }
+
+    @Test
+    void nonExecutableScriptIsRejected() throws IOException {
+        // Given a script without any execute bit
+        Path script = script("recall.sh", "exit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(script), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("not executable");
+    }
+
+    @Test
+    void missingScriptIsRejected() {
+        // Given a script path where nothing exists
+        Path missing = bundle.resolve("missing.sh");
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(missing), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void directoryAsScriptIsRejected() throws IOException {
+        // Given a directory named like a script
+        Path dir = Files.createDirectories(bundle.resolve("recall.d"));
+
+        // When / Then it is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(dir), logDir))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void rejectedScriptLeavesTheRestoreFolderUntouched() throws IOException {
+        // Given a restored file from an earlier drill and a non-executable script
+        Files.createDirectories(restoreDir);
+        Path earlier = Files.writeString(restoreDir.resolve("backup.json"), "earlier");
+        Path script = script("recall.sh", "exit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-------"));
+
+        // When the restore is rejected
+        assertThatThrownBy(() -> runner.restore(withScript(script), logDir)).isInstanceOf(DrDrillError.class);
+
+        // Then nothing was deleted or run
+        assertThat(earlier).hasContent("earlier");
+        assertThat(logDir).doesNotExist();
+    }
+
+    @Test
+    void durationCoversTheScript() throws IOException {
+        // Given a script that takes a little while
+        Path script = script("recall.sh", "sleep 0.3\ncp \"$BACKUP_PATH\" \"$RESTORE_DIR/\"\n");
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then the duration is positive and includes the script's run time
+        assertThat(result.durationSeconds()).isGreaterThan(0).isGreaterThanOrEqualTo(0.25);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Memory benchmark: a drill over a multi-GiB backup must run in the same memory as over a tiny one.
+"""Memory benchmark: a drill over a multi-GiB backup runs in the same memory as over a tiny one.
 
-Builds two bundles (a tiny backup and a SIZE_GIB one, default 2), runs `bin/dr-drill run` on each with the
-same heap cap, and prints wall time and peak resident memory (ru_maxrss of the JVM) for both.
+Builds bundles of growing size (tiny, SIZE_GIB/4, SIZE_GIB; default 2 GiB), runs `bin/dr-drill run` on each
+with the same small heap cap, and prints wall time, RTO and the peak resident memory of the JVM for each.
+The backup is streamed (digest, payload parse, copy, restored digest), so the peak does not follow the size.
 
-    python3 bench/backup-memory.py [SIZE_GIB] [--heap 256m] [--keep]
+    python3 bench/backup-memory.py [SIZE_GIB] [--heap 64m] [--keep]
 """
 import argparse, base64, hashlib, json, os, resource, shutil, subprocess, sys, tempfile, time
 
@@ -53,42 +54,48 @@ def bundle(dir, target_bytes):
     return size, services
 
 
+# Runs the command in a fresh Python process so that ru_maxrss of *its* children is this drill's JVM alone.
+MEASURE = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)")
+
+
 def drill(dir, heap):
     env = dict(os.environ, DR_DRILL_JAVA_OPTS=f"-Xmx{heap}")
     started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    run = subprocess.run([os.path.join(ROOT, "bin", "dr-drill"), "run", "--manifest", os.path.join(dir, "manifest.json"),
+    run = subprocess.run([sys.executable, "-c", MEASURE, os.path.join(ROOT, "bin", "dr-drill"), "run",
+                          "--manifest", os.path.join(dir, "manifest.json"),
                           "--output", os.path.join(dir, "evidence", "dr-report.json"),
                           "--current-time", "2026-11-20T06:30:00Z"], env=env, capture_output=True, text=True)
     seconds = time.monotonic() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if run.returncode != 0:
         sys.exit(f"drill failed ({run.returncode}): {run.stdout}{run.stderr}")
+    peak_kib = int(run.stderr.strip().splitlines()[-1])
     report = json.load(open(os.path.join(dir, "evidence", "dr-report.json")))
-    return seconds, peak_kib if peak_kib > before else None, report, run.stdout.strip()
+    return seconds, peak_kib, report, run.stdout.strip()
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("size_gib", nargs="?", type=float, default=2.0)
-    parser.add_argument("--heap", default="256m")
+    parser.add_argument("--heap", default="64m")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="dr-drill-bench-")
     try:
         rows = []
-        # the large run goes second: ru_maxrss of children is a running maximum
-        for label, size in (("tiny", 1024), (f"{args.size_gib:g} GiB", int(args.size_gib * (1 << 30)))):
+        sizes = (("tiny", 1024), (f"{args.size_gib / 4:g} GiB", int(args.size_gib / 4 * (1 << 30))),
+                 (f"{args.size_gib:g} GiB", int(args.size_gib * (1 << 30))))
+        for label, size in sizes:
             d = os.path.join(work, label.replace(" ", ""))
             actual, services = bundle(d, size)
             seconds, peak, report, verdict = drill(d, args.heap)
-            events = [json.loads(l) for l in open(os.path.join(d, "evidence", "dr-events.ndjson"))]
-            steps = {e["step"]: (e["ended_at"], e["started_at"]) for e in events}
             rows.append((label, actual, services, seconds, peak, report["metrics"]["rto_seconds"], verdict))
+            if not args.keep:
+                shutil.rmtree(d, ignore_errors=True)
         print(f"heap cap -Xmx{args.heap}; peak RSS is the whole JVM (engine, H2, Spring) as the kernel counts it")
         print(f"{'backup':>10} {'bytes':>14} {'services':>9} {'wall s':>7} {'peak RSS MiB':>13} {'RTO s':>7}")
         for label, actual, services, seconds, peak, rto, verdict in rows:
-            peak_text = f"{peak / 1024:.0f}" if peak else "<= previous"
+            peak_text = f"{peak / 1024:.0f}"
             print(f"{label:>10} {actual:>14} {services:>9} {seconds:>7.1f} {peak_text:>13} {rto:>7}")
         print(rows[-1][-1])
     finally:

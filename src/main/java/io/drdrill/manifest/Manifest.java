@@ -2,6 +2,7 @@ package io.drdrill.manifest;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,11 +11,49 @@ import java.util.Optional;
  * @param source    the manifest file itself (absolute)
  * @param sha256    SHA-256 of the manifest bytes, lower-case hex
  */
-public record Manifest(Path source, String sha256, Backup backup, Path sbom, Path provenance,
+public record Manifest(Path source, String sha256, Backup backup, Sbom sbom, Provenance provenance,
                        Restore restore, Policies policies) {
 
-    /** @param sha256 expected digest of the backup, normalised to lower-case hex without prefix */
-    public record Backup(Path path, String sha256, Instant capturedAt) {
+    /**
+     * @param sha256 expected digest of the backup, normalised to lower-case hex without prefix
+     * @param format how the payload is checked ({@code backup.format}, or implied by the file name)
+     */
+    public record Backup(Path path, String sha256, Instant capturedAt, BackupFormat format) {
+
+        public Backup(Path path, String sha256, Instant capturedAt) {
+            this(path, sha256, capturedAt, BackupFormat.byFileName(path.getFileName().toString())
+                    .orElse(BackupFormat.RAW));
+        }
+    }
+
+    /** @param requireDigestMatch the SBOM must name the backup's SHA-256 ({@code sbom.require_digest_match}, default true) */
+    public record Sbom(Path path, boolean requireDigestMatch) {
+
+        public Sbom(Path path) {
+            this(path, true);
+        }
+    }
+
+    /**
+     * @param trustedKeys           PEM public keys or certificates ({@code provenance.trusted_keys})
+     * @param requireSignature      the matching envelope must carry a signature by a trusted key
+     *                              (default: true when keys are given)
+     * @param expectedBuilderIds    when non-empty, the SLSA builder id must be one of these
+     * @param allowedPredicateTypes when non-empty, the Statement's predicateType must be one of these
+     */
+    public record Provenance(Path path, List<Path> trustedKeys, boolean requireSignature,
+                             List<String> expectedBuilderIds, List<String> allowedPredicateTypes) {
+
+        public Provenance {
+            trustedKeys = List.copyOf(trustedKeys);
+            expectedBuilderIds = List.copyOf(expectedBuilderIds);
+            allowedPredicateTypes = List.copyOf(allowedPredicateTypes);
+        }
+
+        /** Unsigned provenance, no builder or predicate restrictions. */
+        public Provenance(Path path) {
+            this(path, List.of(), false, List.of(), List.of());
+        }
     }
 
     /** @param script optional recall script; {@code copyBackup} copies the backup before the script runs */

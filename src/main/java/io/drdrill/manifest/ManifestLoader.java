@@ -16,6 +16,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads and validates a drill manifest. Every problem is an {@link InvalidManifestException} naming the field. */
@@ -44,9 +46,7 @@ public final class ManifestLoader {
         }
         Path base = source.getParent();
         Manifest.Backup backup = backup(root, base);
-        return new Manifest(source, Sha256.hex(bytes),
-                backup, path(section(root, "sbom"), "sbom.path", base),
-                path(section(root, "provenance"), "provenance.path", base),
+        return new Manifest(source, Sha256.hex(bytes), backup, sbom(root, base), provenance(root, base),
                 restore(root, base, backup.path().getParent()), policies(root));
     }
 
@@ -71,9 +71,56 @@ public final class ManifestLoader {
 
     private static Manifest.Backup backup(JsonNode root, Path base) {
         JsonNode backup = section(root, "backup");
-        return new Manifest.Backup(path(backup, "backup.path", base),
-                digest(requiredText(backup, "backup.sha256")),
-                instant(requiredText(backup, "backup.captured_at"), "backup.captured_at"));
+        Path path = path(backup, "backup.path", base);
+        String digest = digest(requiredText(backup, "backup.sha256"));
+        Instant capturedAt = instant(requiredText(backup, "backup.captured_at"), "backup.captured_at");
+        Optional<String> format = optionalText(backup, "backup.format");
+        BackupFormat resolved = format.isPresent()
+                ? BackupFormat.byId(format.get()).orElseThrow(() -> new InvalidManifestException(
+                        "manifest field backup.format: must be one of json, tar, tar.gz, raw, got '"
+                                + abbreviate(format.get()) + "'"))
+                : BackupFormat.byFileName(path.getFileName().toString()).orElseThrow(() -> new InvalidManifestException(
+                        "manifest field backup.format: is required for " + path.getFileName()
+                                + " (json, tar, tar.gz or raw); only .json, .tar, .tar.gz and .tgz imply one"));
+        return new Manifest.Backup(path, digest, capturedAt, resolved);
+    }
+
+    private static Manifest.Sbom sbom(JsonNode root, Path base) {
+        JsonNode sbom = section(root, "sbom");
+        return new Manifest.Sbom(path(sbom, "sbom.path", base),
+                optionalBoolean(sbom, "sbom.require_digest_match", true));
+    }
+
+    private static Manifest.Provenance provenance(JsonNode root, Path base) {
+        JsonNode provenance = section(root, "provenance");
+        List<Path> keys = stringList(provenance, "provenance.trusted_keys").stream()
+                .map(key -> resolve(base, key, "provenance.trusted_keys")).toList();
+        boolean requireSignature = optionalBoolean(provenance, "provenance.require_signature", !keys.isEmpty());
+        if (requireSignature && keys.isEmpty()) {
+            throw new InvalidManifestException("manifest field provenance.require_signature: is true but "
+                    + "provenance.trusted_keys names no key to verify with");
+        }
+        return new Manifest.Provenance(path(provenance, "provenance.path", base), keys, requireSignature,
+                stringList(provenance, "provenance.expected_builder_ids"),
+                stringList(provenance, "provenance.allowed_predicate_types"));
+    }
+
+    private static List<String> stringList(JsonNode section, String field) {
+        JsonNode node = section.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InvalidManifestException("manifest field " + field + ": must be an array of strings");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual() || item.asText().isBlank()) {
+                throw new InvalidManifestException("manifest field " + field + ": must be an array of non-empty strings");
+            }
+            values.add(item.asText());
+        }
+        return values;
     }
 
     private static Manifest.Restore restore(JsonNode root, Path base, Path backupFolder) {

@@ -106,7 +106,7 @@ public final class RestoreRunner {
             command.add(SETSID.toString());
         }
         command.addAll(List.of(script.toString(), manifest.backup().path().toString(),
-                manifest.provenance().toString(), manifest.sbom().toString(), settings.outputDir().toString()));
+                manifest.provenance().path().toString(), manifest.sbom().path().toString(), settings.outputDir().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(settings.outputDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -115,8 +115,8 @@ public final class RestoreRunner {
         env.put("PATH", SAFE_PATH);
         env.put("LANG", "C.UTF-8");
         env.put("BACKUP_PATH", manifest.backup().path().toString());
-        env.put("PROVENANCE_PATH", manifest.provenance().toString());
-        env.put("SBOM_PATH", manifest.sbom().toString());
+        env.put("PROVENANCE_PATH", manifest.provenance().path().toString());
+        env.put("SBOM_PATH", manifest.sbom().path().toString());
         env.put("RESTORE_DIR", settings.outputDir().toString());
 
         Process process;

@@ -112,8 +112,8 @@ class ManifestLoaderTest {
         assertThat(manifest.backup().path()).isEqualTo(base.resolve("backup.json"));
         assertThat(manifest.backup().sha256()).isEqualTo(HEX);
         assertThat(manifest.backup().capturedAt()).isEqualTo(Instant.parse("2026-01-31T23:00:00Z"));
-        assertThat(manifest.sbom()).isEqualTo(base.resolve("sbom.cdx.json"));
-        assertThat(manifest.provenance()).isEqualTo(base.resolve("provenance.intoto.jsonl"));
+        assertThat(manifest.sbom().path()).isEqualTo(base.resolve("sbom.cdx.json"));
+        assertThat(manifest.provenance().path()).isEqualTo(base.resolve("provenance.intoto.jsonl"));
         assertThat(manifest.restore().outputDir()).isEqualTo(base.resolve("restored"));
         assertThat(manifest.restore().script()).contains(base.resolve("recall.sh"));
         assertThat(manifest.restore().copyBackup()).isTrue();
@@ -134,8 +134,8 @@ class ManifestLoaderTest {
         // Then it points at the bundle's files
         assertThat(manifest.backup().path()).isEqualTo(bundle.backupPath());
         assertThat(manifest.backup().sha256()).isEqualTo(bundle.backupSha256());
-        assertThat(manifest.sbom()).isEqualTo(bundle.sbomPath());
-        assertThat(manifest.provenance()).isEqualTo(bundle.provenancePath());
+        assertThat(manifest.sbom().path()).isEqualTo(bundle.sbomPath());
+        assertThat(manifest.provenance().path()).isEqualTo(bundle.provenancePath());
         assertThat(manifest.restore().outputDir()).isEqualTo(bundle.restoreDir());
         assertThat(manifest.restore().script()).isEmpty();
         assertThat(manifest.restore().copyBackup()).isTrue();
@@ -162,8 +162,8 @@ class ManifestLoaderTest {
         Path base = folder.toAbsolutePath().normalize();
         assertThat(loaded.source()).isEqualTo(base.resolve("m.json"));
         assertThat(loaded.backup().path()).isEqualTo(base.resolve("data/backup.json"));
-        assertThat(loaded.sbom()).isEqualTo(tempDir.toAbsolutePath().normalize().resolve("drills/shared/sbom.json"));
-        assertThat(loaded.provenance()).isEqualTo(tempDir.resolve("abs/prov.json"));
+        assertThat(loaded.sbom().path()).isEqualTo(tempDir.toAbsolutePath().normalize().resolve("drills/shared/sbom.json"));
+        assertThat(loaded.provenance().path()).isEqualTo(tempDir.resolve("abs/prov.json"));
         assertThat(loaded.restore().outputDir()).isEqualTo(base.resolve("out"));
         assertThat(loaded.restore().script()).contains(base.resolve("recall.sh"));
     }

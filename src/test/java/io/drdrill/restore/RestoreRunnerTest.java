@@ -58,7 +58,7 @@ class RestoreRunnerTest {
     private Manifest manifest(Path script, boolean copyBackup, long timeoutSeconds) {
         return new Manifest(bundle.resolve("manifest.json"), "0".repeat(64),
                 new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")),
-                sbom, provenance,
+                new Manifest.Sbom(sbom), new Manifest.Provenance(provenance),
                 new Manifest.Restore(restoreDir, Optional.ofNullable(script), copyBackup, timeoutSeconds),
                 new Manifest.Policies(Optional.empty(), Optional.empty()));
     }
@@ -120,7 +120,8 @@ class RestoreRunnerTest {
         // Given output_dir = the folder holding the backup, with copy_backup
         byte[] original = Files.readAllBytes(backup);
         Manifest manifest = new Manifest(bundle.resolve("manifest.json"), "0".repeat(64),
-                new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")), sbom, provenance,
+                new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")),
+                new Manifest.Sbom(sbom), new Manifest.Provenance(provenance),
                 new Manifest.Restore(bundle, Optional.empty(), true, 60),
                 new Manifest.Policies(Optional.empty(), Optional.empty()));
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
+import io.drdrill.manifest.BackupFormat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,14 @@ public final class BackupPayloadCheck {
 
     /** Default read constraints: skipped values are never buffered, kept strings are bounded. */
     private static final JsonFactory JSON = new JsonFactory();
+
+    public StepOutcome verify(Path backup, BackupFormat format) {
+        return switch (format) {
+            case JSON -> verify(backup);
+            case RAW -> StepOutcome.of("raw backup: the digest is the whole check", "backup_format", format.id());
+            case TAR, TAR_GZ -> throw new DrDrillError("backup format " + format + " is not supported yet");
+        };
+    }
 
     public StepOutcome verify(Path backup) {
         try (InputStream in = Files.newInputStream(backup); JsonParser parser = JSON.createParser(in)) {

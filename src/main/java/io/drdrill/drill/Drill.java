@@ -57,9 +57,9 @@ public final class Drill {
         Manifest.Backup backup = manifest.backup();
         return switch (step) {
             case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256());
-            case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path());
-            case VALIDATE_SBOM -> sbom.verify(manifest.sbom().path());
-            case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance().path(), backup.sha256());
+            case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path(), backup.format());
+            case VALIDATE_SBOM -> sbom.verify(manifest.sbom(), backup.sha256());
+            case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
             case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR)));
             case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest);
             case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
+import io.drdrill.manifest.Manifest;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,10 @@ public final class ProvenanceCheck {
     static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
     static final Set<String> STATEMENT_TYPES = Set.of(
             "https://in-toto.io/Statement/v0.1", "https://in-toto.io/Statement/v1");
+
+    public StepOutcome verify(Manifest.Provenance settings, String backupSha256) {
+        return verify(settings.path(), backupSha256);
+    }
 
     public StepOutcome verify(Path provenance, String backupSha256) {
         byte[] bytes = JsonFiles.read(provenance, "provenance", MAX_PROVENANCE_BYTES);

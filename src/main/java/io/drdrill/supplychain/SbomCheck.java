@@ -3,6 +3,7 @@ package io.drdrill.supplychain;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
+import io.drdrill.manifest.Manifest;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,6 +13,10 @@ import java.util.Map;
 public final class SbomCheck {
 
     static final long MAX_SBOM_BYTES = 256L << 20;
+
+    public StepOutcome verify(Manifest.Sbom settings, String backupSha256) {
+        return verify(settings.path());
+    }
 
     public StepOutcome verify(Path sbom) {
         JsonNode root = JsonFiles.parse(JsonFiles.read(sbom, "SBOM", MAX_SBOM_BYTES), sbom, "SBOM");

@@ -59,7 +59,8 @@ public class RunCommand implements Callable<Integer> {
                 evidenceDir != null ? evidenceDir : report.toAbsolutePath().getParent());
         validate(paths);
         Map<String, Object> variables = new HashMap<>();
-        variables.put(DrDrillProcess.Variables.MANIFEST, manifest.toAbsolutePath().normalize().toString());
+        Path manifestFile = realOrAbsolute(manifest);
+        variables.put(DrDrillProcess.Variables.MANIFEST, manifestFile.getFileName().toString());
         variables.put(DrDrillProcess.Variables.REPORT_PATH, paths.report().toString());
         variables.put(DrDrillProcess.Variables.EVENTS_PATH, paths.events().toString());
         variables.put(DrDrillProcess.Variables.EVIDENCE_DIR, paths.evidenceDir().toString());
@@ -67,7 +68,8 @@ public class RunCommand implements Callable<Integer> {
             variables.put(DrDrillProcess.Variables.CURRENT_TIME, currentTime);
         }
         DrillResult result;
-        try (ConfigurableApplicationContext engine = startEngine(paths.evidenceDir().resolve(LOG_FILE))) {
+        try (ConfigurableApplicationContext engine = startEngine(manifestFile.getParent(),
+                paths.evidenceDir().resolve(LOG_FILE))) {
             result = engine.getBean(HeadlessDrill.class).run(variables);
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println(Verdict.error(HeadlessDrill.DrillNotFinished.rootMessage(e)
@@ -99,9 +101,20 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static ConfigurableApplicationContext startEngine(Path logFile) {
+    /** The command line names a file anywhere; it becomes a one-folder catalog so the engine checks it alike. */
+    private static Path realOrAbsolute(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            return file.toAbsolutePath().normalize();
+        }
+    }
+
+    private static ConfigurableApplicationContext startEngine(Path catalog, Path logFile) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("camunda.bpm.job-execution.enabled", "false");
+        properties.put("drdrill.manifests-dir", catalog.toString());
+        properties.put("drdrill.trusted-caller", "true");
+        properties.put("drdrill.review-failed-drills", "false");
         properties.put("logging.file.name", logFile.toString());
         return new SpringApplicationBuilder(DrDrillApplication.class)
                 .web(WebApplicationType.NONE)

@@ -29,6 +29,12 @@ public final class DrDrillProcess {
         public static final String BOUNDARY_INVALID_MANIFEST = "BoundaryEvent_InvalidManifest";
         public static final String BOUNDARY_DR_DRILL_ERROR = "BoundaryEvent_DrDrillError";
         public static final String BOUNDARY_POLICY_VIOLATION = "BoundaryEvent_PolicyViolation";
+        public static final String EVENT_DRILL_FAILURE_RECORDED = "IntermediateThrowEvent_DrillFailureRecorded";
+        public static final String EVENT_POLICY_VIOLATION_RECORDED = "IntermediateThrowEvent_PolicyViolationRecorded";
+        public static final String GATEWAY_REVIEW_DRILL_FAILURE = "Gateway_ReviewDrillFailure";
+        public static final String GATEWAY_REVIEW_POLICY_VIOLATION = "Gateway_ReviewPolicyViolation";
+        public static final String TASK_REVIEW_DRILL_FAILURE = "Task_ReviewDrillFailure";
+        public static final String TASK_REVIEW_POLICY_VIOLATION = "Task_ReviewPolicyViolation";
         public static final String END_DRILL_PASSED = "EndEvent_DrillPassed";
         public static final String END_DRILL_FAILED = "EndEvent_DrillFailed";
         public static final String END_POLICY_VIOLATED = "EndEvent_PolicyViolated";
@@ -86,6 +92,12 @@ public final class DrDrillProcess {
         public static final String RPO_MINUTES = "rpoMinutes";
         // results
         public static final String DRILL_STATUS = "drillStatus";
+        /** Whether a failed drill waits for an operator's review before it ends (server mode). */
+        public static final String REVIEW_FAILED_DRILLS = "reviewFailedDrills";
+        /** Who started the drill (the start event's initiator). */
+        public static final String INITIATOR = "initiator";
+        /** Free text from the operator who started the drill. */
+        public static final String NOTE = "note";
         public static final String FAILED_STAGE = "failedStage";
         public static final String ERROR_TYPE = "errorType";
         public static final String ERROR_MESSAGE = "errorMessage";

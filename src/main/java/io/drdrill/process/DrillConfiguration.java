@@ -2,6 +2,7 @@ package io.drdrill.process;
 
 import io.drdrill.drill.Drill;
 import io.drdrill.evidence.EvidenceWriter;
+import io.drdrill.manifest.ManifestCatalog;
 import io.drdrill.restore.RestoreRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -15,6 +16,11 @@ public class DrillConfiguration {
     @Bean
     Drill drill(DrillSettings settings) {
         return new Drill(new RestoreRunner(settings.scriptsDirs()));
+    }
+
+    @Bean
+    ManifestCatalog manifestCatalog(DrillSettings settings) {
+        return new ManifestCatalog(settings.manifestsDir());
     }
 
     @Bean

@@ -2,6 +2,10 @@ package io.drdrill.process;
 
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.EvidenceWriter;
+import io.drdrill.manifest.InvalidManifestException;
+import io.drdrill.manifest.ManifestCatalog;
+import io.drdrill.manifest.ManifestRefusedException;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.springframework.stereotype.Component;
@@ -10,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
 
+import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
 import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
@@ -29,16 +35,22 @@ public class DrillStartListener implements ExecutionListener {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    /** Inputs only a trusted caller (the headless command) may set. */
+    static final List<String> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR, CURRENT_TIME);
+
     private final DrillSettings settings;
     private final EvidenceWriter writer;
+    private final ManifestCatalog catalog;
 
-    public DrillStartListener(DrillSettings settings, EvidenceWriter writer) {
+    public DrillStartListener(DrillSettings settings, EvidenceWriter writer, ManifestCatalog catalog) {
         this.settings = settings;
         this.writer = writer;
+        this.catalog = catalog;
     }
 
     @Override
     public void notify(DelegateExecution execution) {
+        refuseUntrustedInputs(execution);
         Instant started = Instant.now();
         String runId = newRunId(started);
         EvidencePaths paths = paths(execution, runId);
@@ -47,8 +59,27 @@ public class DrillStartListener implements ExecutionListener {
         execution.setVariable(REPORT_PATH, paths.report().toString());
         execution.setVariable(EVENTS_PATH, paths.events().toString());
         execution.setVariable(EVIDENCE_DIR, paths.evidenceDir().toString());
+        execution.setVariable(DrDrillProcess.Variables.REVIEW_FAILED_DRILLS, settings.reviewFailedDrills());
         writer.writeRunning(runId, started, DrillVariables.text(execution, MANIFEST).orElse(null),
                 execution.getProcessInstanceId(), paths);
+    }
+
+    /** Refuses, before anything runs, what a caller must not choose: evidence paths, the clock, paths out of the catalog. */
+    private void refuseUntrustedInputs(DelegateExecution execution) {
+        if (!settings.trustedCaller()) {
+            for (String name : TRUSTED_INPUTS) {
+                if (execution.getVariable(name) != null) {
+                    throw new BadUserRequestException("variable '" + name + "' is set by this server, not by callers");
+                }
+            }
+        }
+        try {
+            DrillVariables.text(execution, MANIFEST).ifPresent(catalog::resolve);
+        } catch (ManifestRefusedException refused) {
+            throw new BadUserRequestException(refused.getMessage());
+        } catch (InvalidManifestException invalid) {
+            // a missing or broken manifest is a drill that runs and is recorded as invalid
+        }
     }
 
     /** Unique even for drills started in the same second: time for humans, randomness for uniqueness. */

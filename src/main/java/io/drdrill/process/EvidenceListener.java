@@ -16,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_FAILED;
 import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
 import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
-import static io.drdrill.process.DrDrillProcess.Elements.END_POLICY_VIOLATED;
+import static io.drdrill.process.DrDrillProcess.Elements.EVENT_DRILL_FAILURE_RECORDED;
+import static io.drdrill.process.DrDrillProcess.Elements.EVENT_POLICY_VIOLATION_RECORDED;
 import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_CAPTURED_AT;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
@@ -36,8 +36,9 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
 
 /**
- * On every end event: settles the verdict from which end event was reached and writes the evidence. One
- * listener for all paths, so a failed drill is recorded exactly as carefully as a passed one.
+ * Where each path of the drill settles its verdict ("Drill passed", "Drill invalid", "Failure recorded",
+ * "Violation recorded"): sets {@code drillStatus} from the element reached and writes the evidence. One listener
+ * for all paths, so a failed drill is recorded exactly as carefully as a passed one.
  */
 @Component("evidenceListener")
 public class EvidenceListener implements ExecutionListener {
@@ -64,8 +65,8 @@ public class EvidenceListener implements ExecutionListener {
     static DrillStatus statusOf(String endEventId) {
         return switch (endEventId) {
             case END_DRILL_PASSED -> DrillStatus.PASSED;
-            case END_DRILL_FAILED -> DrillStatus.FAILED;
-            case END_POLICY_VIOLATED -> DrillStatus.POLICY_VIOLATION;
+            case EVENT_DRILL_FAILURE_RECORDED -> DrillStatus.FAILED;
+            case EVENT_POLICY_VIOLATION_RECORDED -> DrillStatus.POLICY_VIOLATION;
             case END_MANIFEST_INVALID -> DrillStatus.INVALID;
             default -> throw new IllegalStateException("evidence listener on unknown end event " + endEventId);
         };

@@ -3,13 +3,12 @@ package io.drdrill.process;
 import io.drdrill.drill.Drill;
 import io.drdrill.manifest.InvalidManifestException;
 import io.drdrill.manifest.Manifest;
+import io.drdrill.manifest.ManifestCatalog;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
 
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 
 import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_CAPTURED_AT;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
@@ -25,9 +24,11 @@ import static io.drdrill.process.DrDrillProcess.Variables.MAX_RTO_SECONDS;
 public class LoadManifestDelegate implements JavaDelegate {
 
     private final Drill drill;
+    private final ManifestCatalog catalog;
 
-    public LoadManifestDelegate(Drill drill) {
+    public LoadManifestDelegate(Drill drill, ManifestCatalog catalog) {
         this.drill = drill;
+        this.catalog = catalog;
     }
 
     @Override
@@ -36,7 +37,7 @@ public class LoadManifestDelegate implements JavaDelegate {
             DrillVariables.now(execution);
             String given = DrillVariables.text(execution, MANIFEST).filter(s -> !s.isBlank())
                     .orElseThrow(() -> new InvalidManifestException("process variable 'manifest' is required"));
-            Manifest manifest = drill.loadManifest(path(given));
+            Manifest manifest = drill.loadManifest(catalog.resolve(given));
             execution.setVariable(MANIFEST_PATH, manifest.source().toString());
             execution.setVariable(MANIFEST_SHA256, manifest.sha256());
             execution.setVariable(BACKUP_CAPTURED_AT, manifest.backup().capturedAt().toString());
@@ -47,14 +48,6 @@ public class LoadManifestDelegate implements JavaDelegate {
             execution.setVariable(ERROR_TYPE, DrDrillProcess.Errors.INVALID_MANIFEST);
             execution.setVariable(ERROR_MESSAGE, message);
             throw new BpmnError(DrDrillProcess.Errors.INVALID_MANIFEST, message);
-        }
-    }
-
-    private static Path path(String given) {
-        try {
-            return Path.of(given);
-        } catch (InvalidPathException e) {
-            throw new InvalidManifestException("manifest path '" + Texts.limit(given, 80) + "' is not a valid path");
         }
     }
 }

@@ -53,7 +53,10 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managem
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
 /** The dr-drill BPMN on a real engine: the passed path and each boundary event, with the evidence they write. */
-@SpringBootTest(properties = "camunda.bpm.job-execution.enabled=false")
+@SpringBootTest(properties = {
+        "camunda.bpm.job-execution.enabled=false",
+        "drdrill.manifests-dir=${java.io.tmpdir}",
+        "drdrill.trusted-caller=true"})
 class DrDrillProcessTest {
 
     private static final String READY_SCRIPT = "#!/bin/sh\nset -eu\ncp \"$1\" \"$4/\"\necho restored\n";
@@ -246,21 +249,14 @@ class DrDrillProcessTest {
 
     private ProcessInstance start(TestBundle bundle, Map<String, Object> extra) {
         Map<String, Object> variables = new java.util.HashMap<>(extra);
-        variables.put(MANIFEST, bundle.manifestPath().toString());
+        variables.put(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()));
         variables.put(REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString());
         variables.put(EVIDENCE_DIR, bundle.evidenceDir().toString());
         return runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables);
     }
 
-    /** Executes due jobs until the instance waits for nothing more. */
     private static void runJobs(ProcessInstance drill) {
-        for (List<Job> jobs = due(drill); !jobs.isEmpty(); jobs = due(drill)) {
-            jobs.forEach(BpmnAwareTests::execute);
-        }
-    }
-
-    private static List<Job> due(ProcessInstance drill) {
-        return managementService().createJobQuery().processInstanceId(drill.getId()).executable().list();
+        ProcessTests.runJobs(drill);
     }
 
     private Object variable(ProcessInstance drill, String name) {

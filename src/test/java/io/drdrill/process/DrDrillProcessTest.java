@@ -2,6 +2,7 @@ package io.drdrill.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.drill.StepName;
+import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.Job;

@@ -1,4 +1,4 @@
-package io.drdrill.process;
+package io.drdrill.testsupport;
 
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -12,13 +12,13 @@ import java.util.List;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
 
 /** Helpers shared by the process tests: the catalog is the temp folder, jobs are run by hand. */
-final class ProcessTests {
+public final class ProcessTests {
 
     private ProcessTests() {
     }
 
     /** The name of a manifest in the test catalog ({@code drdrill.manifests-dir=${java.io.tmpdir}}). */
-    static String catalogName(Path manifest) {
+    public static String catalogName(Path manifest) {
         try {
             return Path.of(System.getProperty("java.io.tmpdir")).toRealPath()
                     .relativize(manifest.toRealPath()).toString();
@@ -28,7 +28,7 @@ final class ProcessTests {
     }
 
     /** Executes due jobs until the instance (and any instance it called) waits for nothing more. */
-    static void runJobs(ProcessInstance instance) {
+    public static void runJobs(ProcessInstance instance) {
         for (List<Job> jobs = due(instance); !jobs.isEmpty(); jobs = due(instance)) {
             jobs.forEach(BpmnAwareTests::execute);
         }

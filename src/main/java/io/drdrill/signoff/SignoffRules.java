@@ -1,0 +1,49 @@
+package io.drdrill.signoff;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Four-eyes release sign-off: only a member of {@value #APPROVERS_GROUP} who did not request the release may
+ * decide, and a rejection must say why.
+ */
+public final class SignoffRules {
+
+    public static final String APPROVERS_GROUP = "release-approvers";
+
+    private SignoffRules() {
+    }
+
+    /** Claiming or assigning the approval to the requester is refused too, not only completing it. */
+    public static void checkAssignee(String assignee, String requester) {
+        if (assignee != null && assignee.equals(requester)) {
+            throw SignoffRefused.forbidden("four-eyes rule: " + assignee
+                    + " requested this release and cannot be assigned its approval");
+        }
+    }
+
+    public static SignoffDecision decide(String approver, boolean approverIsInGroup, String requester,
+                                         Object decision, Object reason, Instant now) {
+        if (approver == null || approver.isBlank()) {
+            throw SignoffRefused.forbidden("a release can only be decided by an authenticated user");
+        }
+        if (approver.equals(requester)) {
+            throw SignoffRefused.forbidden("four-eyes rule: " + approver
+                    + " requested this release and cannot approve or reject it");
+        }
+        if (!approverIsInGroup) {
+            throw SignoffRefused.forbidden(approver + " is not in the group " + APPROVERS_GROUP);
+        }
+        SignoffDecision.Decision chosen = Arrays.stream(SignoffDecision.Decision.values())
+                .filter(d -> d.id().equals(Objects.toString(decision, "")))
+                .findFirst()
+                .orElseThrow(() -> SignoffRefused.invalid("decision must be 'approve' or 'reject', got '"
+                        + Objects.toString(decision, "") + "'"));
+        String why = reason == null ? "" : reason.toString().strip();
+        if (chosen == SignoffDecision.Decision.REJECT && why.isEmpty()) {
+            throw SignoffRefused.invalid("a rejection needs a reason");
+        }
+        return new SignoffDecision(approver, chosen, why.isEmpty() ? null : why, now);
+    }
+}

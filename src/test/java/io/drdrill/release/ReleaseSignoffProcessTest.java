@@ -1,0 +1,243 @@
+package io.drdrill.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drdrill.process.DrDrillProcess;
+import io.drdrill.testsupport.ProcessTests;
+import io.drdrill.testsupport.TestBundle;
+import org.camunda.bpm.engine.AuthorizationException;
+import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.identity.Group;
+import org.camunda.bpm.engine.identity.User;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.BOUNDARY_DRILL_NOT_PASSED;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.CALL_RUN_DRILL;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.END_RELEASED;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.END_RELEASE_BLOCKED;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.END_REJECTED;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.TASK_APPROVE_RELEASE;
+import static io.drdrill.release.ReleaseSignoffProcess.Elements.TASK_SEND_REMINDER;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.APPROVER;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECISION;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.REASON;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.RELEASE_STATUS;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.REMINDERS_SENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.taskService;
+
+/** Four-eyes release sign-off on a real engine: the engine, not the form, enforces who may decide. */
+@SpringBootTest(properties = {
+        "camunda.bpm.job-execution.enabled=false",
+        "drdrill.manifests-dir=${java.io.tmpdir}",
+        "drdrill.evidence-dir=${java.io.tmpdir}/dr-drill-release-test-evidence"})
+class ReleaseSignoffProcessTest {
+
+    private static final String REQUESTER = "olivia";
+    private static final String APPROVER_USER = "adam";
+    private static final String BYSTANDER = "bob";
+
+    @Autowired
+    ProcessEngine processEngine;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() {
+        BpmnAwareTests.init(processEngine);
+        IdentityService identity = processEngine.getIdentityService();
+        group(identity, "release-approvers");
+        group(identity, "dr-operators");
+        user(identity, REQUESTER, "dr-operators");
+        user(identity, APPROVER_USER, "release-approvers");
+        user(identity, BYSTANDER, "dr-operators");
+    }
+
+    @AfterEach
+    void signOut() {
+        processEngine.getIdentityService().clearAuthentication();
+    }
+
+    @Test
+    void aSecondPersonApprovesAReleaseAfterAPassingDrill() throws IOException {
+        // Given a release requested by an operator on a sound bundle, whose drill has passed
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+        assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE).hasPassed(CALL_RUN_DRILL);
+        assertThat(task(release)).hasCandidateGroup("release-approvers").hasDueDate(task(release).getDueDate());
+        assertThat(release).variables().containsEntry(DrDrillProcess.Variables.DRILL_STATUS, "passed");
+
+        // When a member of release-approvers approves it
+        complete(APPROVER_USER, release, Map.of(DECISION, "approve"));
+
+        // Then the release is released and the decision is in the drill's evidence
+        assertThat(release).isEnded().hasPassed(END_RELEASED);
+        JsonNode signoff = signoffEvidence(release);
+        assertThat(signoff.path("approver").asText()).isEqualTo(APPROVER_USER);
+        assertThat(signoff.path("requested_by").asText()).isEqualTo(REQUESTER);
+        assertThat(signoff.path("decision").asText()).isEqualTo("approve");
+        assertThat(signoff.path("drill_status").asText()).isEqualTo("passed");
+        assertThat(signoff.path("decided_at").asText()).isNotBlank();
+        assertThat(history(release, RELEASE_STATUS)).isEqualTo("released");
+    }
+
+    @Test
+    void theRequesterCannotApproveOrClaimTheirOwnRelease() throws IOException {
+        // Given a release that waits for approval
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+        Task approval = task(release);
+
+        // When the requester tries to approve it, or to claim it, through the engine API
+        // Then the engine refuses both, and the release still waits
+        assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION, "approve")))
+                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+        assertThatThrownBy(() -> taskService().claim(approval.getId(), REQUESTER))
+                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+        assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
+        assertThat(taskService().createTaskQuery().taskId(approval.getId()).singleResult().getAssignee()).isNull();
+    }
+
+    @Test
+    void someoneOutsideReleaseApproversCannotDecide() throws IOException {
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+
+        assertThatThrownBy(() -> complete(BYSTANDER, release, Map.of(DECISION, "approve")))
+                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("release-approvers");
+        assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
+    }
+
+    @Test
+    void aRejectionNeedsAReasonAndEndsInRejected() throws IOException {
+        // Given a release that waits for approval
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+
+        // When the approver rejects without a reason, then with one
+        assertThatThrownBy(() -> complete(APPROVER_USER, release, Map.of(DECISION, "reject")))
+                .hasRootCauseInstanceOf(BadUserRequestException.class).hasMessageContaining("reason");
+        assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
+        complete(APPROVER_USER, release, Map.of(DECISION, "reject", REASON, "RTO too close to the limit"));
+
+        // Then the release is rejected, with approver and reason recorded
+        assertThat(release).isEnded().hasPassed(END_REJECTED).hasNotPassed(END_RELEASED);
+        assertThat(history(release, APPROVER)).isEqualTo(APPROVER_USER);
+        assertThat(signoffEvidence(release).path("reason").asText()).isEqualTo("RTO too close to the limit");
+    }
+
+    @Test
+    void aFailedDrillBlocksTheRelease() throws IOException {
+        // Given a bundle whose backup was tampered with
+        TestBundle bundle = TestBundle.create(dir).write();
+        Files.writeString(bundle.backupPath(), Files.readString(bundle.backupPath()).replace("ready", "ready "));
+
+        // When a release is requested on it
+        ProcessInstance release = requestRelease(bundle);
+
+        // Then the drill's DrDrillError reaches the call activity's boundary: release blocked, nobody asked to approve
+        assertThat(release).isEnded().hasPassed(BOUNDARY_DRILL_NOT_PASSED, END_RELEASE_BLOCKED)
+                .hasNotPassed(TASK_APPROVE_RELEASE);
+        assertThat(history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_CODE)).isEqualTo("DrDrillError");
+        assertThat((String) history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_MESSAGE))
+                .contains("digest mismatch");
+        assertThat(history(release, RELEASE_STATUS)).isEqualTo("blocked");
+    }
+
+    @Test
+    void approversAreRemindedWhileTheApprovalWaits() throws IOException {
+        // Given a release that waits for approval
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+
+        // When the reminder timer fires
+        Job timer = managementService().createJobQuery().processInstanceId(release.getId()).timers().singleResult();
+        execute(timer);
+        runJobs(release);
+
+        // Then a reminder is recorded and the approval still waits
+        assertThat(release).hasPassed(TASK_SEND_REMINDER).isWaitingAt(TASK_APPROVE_RELEASE);
+        assertThat(release).variables().containsEntry(REMINDERS_SENT, 1);
+    }
+
+    private ProcessInstance requestRelease(TestBundle bundle) {
+        IdentityService identity = processEngine.getIdentityService();
+        identity.setAuthenticatedUserId(REQUESTER);
+        try {
+            ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                    Map.of(DrDrillProcess.Variables.MANIFEST, ProcessTests.catalogName(bundle.manifestPath())));
+            runJobs(release);
+            return release;
+        } finally {
+            identity.clearAuthentication();
+        }
+    }
+
+    private void complete(String user, ProcessInstance release, Map<String, Object> variables) {
+        IdentityService identity = processEngine.getIdentityService();
+        identity.setAuthentication(user, identity.createGroupQuery().groupMember(user).list().stream()
+                .map(Group::getId).toList());
+        try {
+            taskService().complete(task(release).getId(), variables);
+        } finally {
+            identity.clearAuthentication();
+        }
+    }
+
+    private static void runJobs(ProcessInstance instance) {
+        for (List<Job> jobs = due(instance); !jobs.isEmpty(); jobs = due(instance)) {
+            jobs.forEach(BpmnAwareTests::execute);
+        }
+    }
+
+    private static List<Job> due(ProcessInstance instance) {
+        return managementService().createJobQuery().rootProcessInstanceId(instance.getId()).executable()
+                .list().stream().filter(j -> j.getDuedate() == null || !j.getDuedate().after(new java.util.Date()))
+                .toList();
+    }
+
+    private Object history(ProcessInstance release, String name) {
+        return processEngine.getHistoryService().createHistoricVariableInstanceQuery()
+                .processInstanceId(release.getId()).variableName(name).singleResult().getValue();
+    }
+
+    private JsonNode signoffEvidence(ProcessInstance release) throws IOException {
+        return TestBundle.JSON.readTree(Path.of((String) history(release,
+                ReleaseSignoffProcess.Variables.SIGNOFF_EVIDENCE)).toFile());
+    }
+
+
+    private static void group(IdentityService identity, String id) {
+        if (identity.createGroupQuery().groupId(id).count() == 0) {
+            Group group = identity.newGroup(id);
+            identity.saveGroup(group);
+        }
+    }
+
+    private static void user(IdentityService identity, String id, String groupId) {
+        if (identity.createUserQuery().userId(id).count() == 0) {
+            User user = identity.newUser(id);
+            user.setPassword("test-only-" + id);
+            identity.saveUser(user);
+            identity.createMembership(id, groupId);
+        }
+    }
+}

@@ -21,7 +21,7 @@ import java.util.Map;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.APPROVER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECIDED_AT;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECISION;
-import static io.drdrill.release.ReleaseSignoffProcess.Variables.INITIATOR;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.REQUESTER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.REASON;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.SIGNOFF_EVIDENCE;
 
@@ -41,7 +41,7 @@ public class ReleaseSignoffListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
-        String requester = (String) task.getVariable(INITIATOR);
+        String requester = (String) task.getVariable(REQUESTER);
         try {
             if (EVENTNAME_ASSIGNMENT.equals(task.getEventName())) {
                 SignoffRules.checkAssignee(task.getAssignee(), requester);

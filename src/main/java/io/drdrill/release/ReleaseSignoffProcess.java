@@ -25,8 +25,11 @@ public final class ReleaseSignoffProcess {
     }
 
     public static final class Variables {
-        /** Who requested the release (the start event's initiator). */
-        public static final String INITIATOR = "initiator";
+        /**
+         * Who requested the release (the start event's initiator). Only named results come back from the drill,
+         * so nothing it sets can overwrite this.
+         */
+        public static final String REQUESTER = "requester";
         public static final String DECISION = "decision";
         public static final String REASON = "reason";
         public static final String APPROVER = "approver";

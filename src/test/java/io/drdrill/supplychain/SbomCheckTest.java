@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
+import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -16,18 +17,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 import static io.drdrill.testsupport.TestBundle.JSON;
-import static io.drdrill.testsupport.TestBundle.dsseEnvelope;
-import static io.drdrill.testsupport.TestBundle.statement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+/** The {@code validate_sbom} step on SBOMs written for the test: format detection, schema layer, digest binding. */
 class SbomCheckTest {
 
     private static final String DIGEST = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
@@ -35,6 +32,8 @@ class SbomCheckTest {
 
     @TempDir
     Path tempDir;
+
+    private final SbomCheck check = new SbomCheck();
 
     private Path file(String name, String content) throws IOException {
         Path file = tempDir.resolve(name);
@@ -48,25 +47,42 @@ class SbomCheckTest {
         return file;
     }
 
-    @Nested
-    class Sbom {
+    /** Verifies {@code sbom} requiring it to name {@link #DIGEST}. */
+    private StepOutcome verifyBound(Path sbom) {
+        return check.verify(new Manifest.Sbom(sbom, true), DIGEST);
+    }
 
-        private final SbomCheck check = new SbomCheck();
+    private static ObjectNode hash(String alg, String content) {
+        ObjectNode hash = JSON.createObjectNode();
+        hash.put("alg", alg);
+        hash.put("content", content);
+        return hash;
+    }
+
+    private static ObjectNode component(ObjectNode sbom, int index) {
+        return (ObjectNode) sbom.get("components").get(index);
+    }
+
+    @Nested
+    class CycloneDx {
 
         @Test
         void cycloneDxWithComponentsPasses() throws IOException {
-            // Given a CycloneDX 1.5 SBOM with 4 components
-            Path sbom = json("sbom.cdx.json", TestBundle.sbom(4));
+            // Given a CycloneDX 1.5 SBOM with 4 components whose metadata.component carries the backup's digest
+            Path sbom = json("sbom.cdx.json", TestBundle.sbom(4, DIGEST));
 
-            // When it is validated
-            StepOutcome outcome = check.verify(sbom);
+            // When it is validated against that digest
+            StepOutcome outcome = verifyBound(sbom);
 
-            // Then it passes with format, version and component count
+            // Then it passes with format, version, component count, schema and where the digest was found
             assertThat(outcome.facts()).containsExactly(
                     entry("sbom_format", "CycloneDX"),
                     entry("sbom_spec_version", "1.5"),
-                    entry("sbom_components", 4));
-            assertThat(outcome.notes()).isEqualTo("CycloneDX 1.5, 4 components");
+                    entry("sbom_components", 4),
+                    entry("sbom_schema", "validated against CycloneDX 1.5 schema"),
+                    entry("sbom_digest_match", "metadata.component.hashes"));
+            assertThat(outcome.notes()).isEqualTo("CycloneDX 1.5, 4 components, validated against CycloneDX 1.5"
+                    + " schema, backup SHA-256 in metadata.component.hashes");
         }
 
         @Test
@@ -74,81 +90,223 @@ class SbomCheckTest {
             // Given the SBOM written by the shared bundle builder
             TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withSbomComponents(7).write();
 
-            // When / Then it passes
-            assertThat(check.verify(bundle.sbomPath()).facts()).containsEntry("sbom_components", 7);
+            // When it is validated against the bundle's backup digest
+            StepOutcome outcome = check.verify(new Manifest.Sbom(bundle.sbomPath()), bundle.backupSha256());
+
+            // Then it is schema-valid and bound to the backup through metadata.component
+            assertThat(outcome.facts())
+                    .containsEntry("sbom_components", 7)
+                    .containsEntry("sbom_digest_match", "metadata.component.hashes");
         }
 
         @Test
-        void spdxDocumentIsNotCycloneDx() throws IOException {
-            // Given an SPDX SBOM
-            Path sbom = file("sbom.spdx.json", """
-                    {"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": [{"name": "a"}]}
-                    """);
+        void emptyComponentsPassWhenTheDigestIsBound() throws IOException {
+            // Given a schema-valid CycloneDX SBOM with no components that names the backup in its metadata
+            Path sbom = json("sbom.json", TestBundle.sbom(0, DIGEST));
 
-            // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(sbom))
-                    .isInstanceOf(DrDrillError.class)
-                    .hasMessageContaining("not a CycloneDX document");
+            // When it is validated
+            StepOutcome outcome = verifyBound(sbom);
+
+            // Then it passes and reports no components
+            assertThat(outcome.facts()).containsEntry("sbom_components", 0);
+        }
+
+        @Test
+        void absentComponentsPassWhenTheDigestIsBound() throws IOException {
+            // Given a CycloneDX SBOM without a components array (optional in the schema)
+            ObjectNode sbom = TestBundle.sbom(0, DIGEST);
+            sbom.remove("components");
+
+            // When it is validated
+            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+
+            // Then it passes with 0 components
+            assertThat(outcome.facts()).containsEntry("sbom_components", 0);
+        }
+
+        @Test
+        void nestedComponentsAreCounted() throws IOException {
+            // Given 2 components, the second with 2 nested components
+            ObjectNode sbom = TestBundle.sbom(2, DIGEST);
+            component(sbom, 1).set("components", TestBundle.sbom(2).get("components"));
+
+            // When it is validated
+            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+
+            // Then all 4 components are counted
+            assertThat(outcome.facts()).containsEntry("sbom_components", 4);
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {
-                "{\"bomFormat\": \"cyclonedx\", \"specVersion\": \"1.5\", \"components\": [{}]}",
-                "{\"bomFormat\": \"SPDX\", \"specVersion\": \"1.5\", \"components\": [{}]}",
-                "[{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [{}]}]",
-                "\"CycloneDX\"",
-                "null",
-        })
-        void documentWithoutCycloneDxBomFormatFails(String content) throws IOException {
-            // Given a document that does not declare bomFormat CycloneDX
-            Path sbom = file("sbom.json", content);
+        @ValueSource(strings = {"{}", "\"lib\"", "null"})
+        void componentsThatAreNotAnArrayFailTheSchema(String components) throws IOException {
+            // Given a CycloneDX SBOM whose components are not an array
+            ObjectNode sbom = TestBundle.sbom(1, DIGEST);
+            sbom.set("components", JSON.readTree(components));
+            Path file = json("sbom.json", sbom);
 
-            // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(sbom))
+            // When / Then validation fails on the schema, naming the field
+            assertThatThrownBy(() -> verifyBound(file))
                     .isInstanceOf(DrDrillError.class)
-                    .hasMessageContaining("not a CycloneDX document");
+                    .hasMessageStartingWith("SBOM sbom.json: not valid against the CycloneDX 1.5 schema")
+                    .hasMessageContaining("components");
+        }
+
+        @Test
+        void schemaErrorsAreListedWithTheirLocation() throws IOException {
+            // Given a CycloneDX SBOM whose first component has no type
+            ObjectNode sbom = TestBundle.sbom(2, DIGEST);
+            component(sbom, 0).remove("type");
+            Path file = json("sbom.json", sbom);
+
+            // When / Then the error names the component and the missing property
+            assertThatThrownBy(() -> verifyBound(file))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("not valid against the CycloneDX 1.5 schema (1 error)")
+                    .hasMessageContaining("components[0]")
+                    .hasMessageContaining("type")
+                    .satisfies(e -> assertThat(((DrDrillError) e).facts())
+                            .containsEntry("sbom_format", "CycloneDX")
+                            .containsEntry("sbom_spec_version", "1.5"));
+        }
+
+        @Test
+        void onlyTheFirstFewSchemaErrorsAreListed() throws IOException {
+            // Given 8 components without a type
+            ObjectNode sbom = TestBundle.sbom(8, DIGEST);
+            sbom.get("components").forEach(c -> ((ObjectNode) c).remove("type"));
+            Path file = json("sbom.json", sbom);
+
+            // When / Then the message lists 5 and counts the rest
+            assertThatThrownBy(() -> verifyBound(file))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("(8 errors)")
+                    .hasMessageContaining("components[4]")
+                    .hasMessageNotContaining("components[5]")
+                    .hasMessageEndingWith("(and 3 more)");
+        }
+
+        @Test
+        void theSchemaOfTheDocumentsOwnVersionApplies() throws IOException {
+            // Given a component of type "data", which CycloneDX 1.5 introduced, in a document that says 1.4 or 1.5
+            ObjectNode sbom = TestBundle.sbom(1, DIGEST);
+            sbom.remove("metadata");
+            component(sbom, 0).put("type", "data").set("hashes", JSON.createArrayNode().add(hash("SHA-256", DIGEST)));
+            Path v15 = json("v15.json", sbom);
+            Path v14 = json("v14.json", sbom.deepCopy().put("specVersion", "1.4"));
+
+            // When / Then the 1.5 document passes and the 1.4 document fails the 1.4 schema
+            assertThat(verifyBound(v15).facts()).containsEntry("sbom_schema", "validated against CycloneDX 1.5 schema");
+            assertThatThrownBy(() -> verifyBound(v14))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("not valid against the CycloneDX 1.4 schema")
+                    .hasMessageContaining("components[0].type");
+        }
+
+        @Test
+        void cycloneDx17IsRefused() throws IOException {
+            // Given a CycloneDX 1.7 document (cyclonedx-core-java 12.2.0 ships no 1.7 schema)
+            Path sbom = json("sbom.json", TestBundle.sbom(1, DIGEST).put("specVersion", "1.7"));
+
+            // When / Then it is refused rather than validated against another version's schema
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageStartingWith("SBOM sbom.json: unsupported CycloneDX version 1.7");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"1.0", "1.1", "1.8", "2.0", "1.5.0", "latest"})
+        void unknownVersionsAreRefused(String version) throws IOException {
+            // Given a CycloneDX document with a specVersion that has no JSON schema here
+            Path sbom = json("sbom.json", TestBundle.sbom(1, DIGEST).put("specVersion", version));
+
+            // When / Then it is refused, naming the version and the supported ones
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("unsupported CycloneDX version " + version)
+                    .hasMessageContaining("supported: 1.2, 1.3, 1.4, 1.5, 1.6");
         }
 
         @Test
         void missingSpecVersionFails() throws IOException {
             // Given a CycloneDX document without specVersion
-            ObjectNode sbom = TestBundle.sbom(2);
+            ObjectNode sbom = TestBundle.sbom(2, DIGEST);
             sbom.remove("specVersion");
             Path file = json("sbom.json", sbom);
 
             // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(file))
+            assertThatThrownBy(() -> verifyBound(file))
                     .isInstanceOf(DrDrillError.class)
                     .hasMessageContaining("no specVersion");
         }
 
         @Test
-        void emptyComponentsFails() throws IOException {
-            // Given a CycloneDX SBOM with no components
-            Path sbom = json("sbom.json", TestBundle.sbom(0));
-
-            // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(sbom))
-                    .isInstanceOf(DrDrillError.class)
-                    .hasMessageContaining("has no components");
-        }
-
-        @ParameterizedTest
-        @ValueSource(strings = {"absent", "{}", "\"lib\"", "null"})
-        void componentsThatAreMissingOrNotAnArrayFail(String components) throws IOException {
-            // Given a CycloneDX SBOM whose components are missing or not an array
-            ObjectNode sbom = TestBundle.sbom(1);
-            if (components.equals("absent")) {
-                sbom.remove("components");
-            } else {
-                sbom.set("components", JSON.readTree(components));
-            }
+        void numericSpecVersionFails() throws IOException {
+            // Given a specVersion written as a number
+            ObjectNode sbom = TestBundle.sbom(2, DIGEST);
+            sbom.put("specVersion", 1.5);
             Path file = json("sbom.json", sbom);
 
             // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(file))
+            assertThatThrownBy(() -> verifyBound(file))
                     .isInstanceOf(DrDrillError.class)
-                    .hasMessageContaining("has no components");
+                    .hasMessageContaining("specVersion 1.5 is not a string");
+        }
+    }
+
+    @Nested
+    class Detection {
+
+        @Test
+        void formatComesFromTheContentNotTheFileName() throws IOException {
+            // Given a CycloneDX document named like SPDX and an SPDX document named like CycloneDX
+            Path cycloneDx = json("bom.spdx.json", TestBundle.sbom(1));
+            Path spdx = file("bom.cdx.json", """
+                    {"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}
+                    """);
+            Manifest.Sbom relaxed = new Manifest.Sbom(cycloneDx, false);
+
+            // When / Then each is read as what it contains
+            assertThat(check.verify(relaxed, null).facts()).containsEntry("sbom_format", "CycloneDX");
+            assertThatThrownBy(() -> verifyBound(spdx))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("not valid against the SPDX 2.3 JSON schema");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "{\"bomFormat\": \"cyclonedx\", \"specVersion\": \"1.5\", \"components\": []}",
+                "{\"bomFormat\": \"SPDX\", \"specVersion\": \"1.5\", \"components\": []}",
+                "[{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": []}]",
+                "{\"spdxVersion\": \"2.3\", \"SPDXID\": \"SPDXRef-DOCUMENT\"}",
+                "{\"spdxVersion\": 2.3}",
+                "{\"@context\": \"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"}",
+                "{\"@context\": \"https://schema.org\", \"@graph\": []}",
+                "{\"name\": \"backup\"}",
+                "\"CycloneDX\"",
+                "null",
+        })
+        void documentThatIsNoKnownSbomFails(String content) throws IOException {
+            // Given a JSON document that is neither CycloneDX, SPDX 2 JSON nor SPDX 3 JSON-LD
+            Path sbom = file("sbom.cdx.json", content);
+
+            // When / Then validation fails, naming what was expected
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageStartingWith("SBOM sbom.cdx.json: not a recognised SBOM")
+                    .hasMessageContaining("CycloneDX")
+                    .hasMessageContaining("SPDX");
+        }
+
+        @Test
+        void documentThatLooksLikeTwoFormatsFails() throws IOException {
+            // Given a CycloneDX document that also declares an spdxVersion
+            Path sbom = json("sbom.json", TestBundle.sbom(1, DIGEST).put("spdxVersion", "SPDX-2.3"));
+
+            // When / Then it is refused as ambiguous
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("ambiguous SBOM: it looks like CycloneDX JSON and SPDX 2 JSON");
         }
 
         @Test
@@ -157,7 +315,7 @@ class SbomCheckTest {
             Path missing = tempDir.resolve("missing.cdx.json");
 
             // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(missing))
+            assertThatThrownBy(() -> verifyBound(missing))
                     .isInstanceOf(DrDrillError.class)
                     .hasMessageContaining("SBOM")
                     .hasMessageContaining("does not exist");
@@ -170,7 +328,7 @@ class SbomCheckTest {
             Path sbom = file("sbom.json", content);
 
             // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(sbom))
+            assertThatThrownBy(() -> verifyBound(sbom))
                     .isInstanceOf(DrDrillError.class)
                     .hasMessageContaining("sbom.json is not valid JSON");
         }
@@ -181,7 +339,7 @@ class SbomCheckTest {
             Path sbom = file("sbom.json", "");
 
             // When / Then validation fails
-            assertThatThrownBy(() -> check.verify(sbom))
+            assertThatThrownBy(() -> verifyBound(sbom))
                     .isInstanceOf(DrDrillError.class)
                     .hasMessageContaining("is empty");
         }
@@ -194,10 +352,130 @@ class SbomCheckTest {
                     """);
 
             // When / Then validation fails as invalid JSON
-            assertThatThrownBy(() -> check.verify(sbom))
+            assertThatThrownBy(() -> verifyBound(sbom))
                     .isInstanceOf(DrDrillError.class)
                     .hasMessageContaining("not valid JSON")
                     .hasMessageContaining("bomFormat");
+        }
+    }
+
+    @Nested
+    class DigestBinding {
+
+        @Test
+        void digestOfAComponentBindsTheSbom() throws IOException {
+            // Given no metadata, and the backup's digest on the third component among other hashes
+            ObjectNode sbom = TestBundle.sbom(4);
+            ArrayNode hashes = component(sbom, 2).putArray("hashes");
+            hashes.add(hash("SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd80709")).add(hash("SHA-256", DIGEST));
+            component(sbom, 1).putArray("hashes").add(hash("SHA-256", OTHER));
+
+            // When it is validated
+            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+
+            // Then the binding is reported at that component
+            assertThat(outcome.facts()).containsEntry("sbom_digest_match", "components[2].hashes");
+            assertThat(outcome.notes()).endsWith("backup SHA-256 in components[2].hashes");
+        }
+
+        @Test
+        void digestOfANestedComponentBindsTheSbom() throws IOException {
+            // Given the backup's digest on a component nested in the second component
+            ObjectNode sbom = TestBundle.sbom(2);
+            ObjectNode nested = (ObjectNode) TestBundle.sbom(1).get("components").get(0);
+            nested.putArray("hashes").add(hash("SHA-256", DIGEST));
+            component(sbom, 1).putArray("components").add(nested);
+
+            // When it is validated
+            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+
+            // Then the binding is reported at the nested component
+            assertThat(outcome.facts()).containsEntry("sbom_digest_match", "components[1].components[0].hashes");
+        }
+
+        @Test
+        void digestsAreComparedCaseInsensitively() throws IOException {
+            // Given the backup's digest written in upper case
+            Path sbom = json("sbom.json", TestBundle.sbom(1, DIGEST.toUpperCase(Locale.ROOT)));
+
+            // When / Then it binds
+            assertThat(verifyBound(sbom).facts()).containsEntry("sbom_digest_match", "metadata.component.hashes");
+        }
+
+        @Test
+        void sbomOfAnotherArtifactFails() throws IOException {
+            // Given an SBOM that names another digest
+            Path sbom = json("sbom.json", TestBundle.sbom(3, OTHER));
+
+            // When / Then it fails: it does not describe the backup
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageStartingWith("SBOM sbom.json: does not describe the backup")
+                    .hasMessageContaining(DIGEST)
+                    .satisfies(e -> assertThat(((DrDrillError) e).facts())
+                            .containsEntry("sbom_schema", "validated against CycloneDX 1.5 schema")
+                            .containsEntry("sbom_components", 3));
+        }
+
+        @Test
+        void sbomWithoutHashesFails() throws IOException {
+            // Given a schema-valid SBOM with no hashes at all
+            Path sbom = json("sbom.json", TestBundle.sbom(3));
+
+            // When / Then it fails: it does not describe the backup
+            assertThatThrownBy(() -> verifyBound(sbom))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("does not describe the backup")
+                    .hasMessageContaining(DIGEST);
+        }
+
+        @Test
+        void theSameHexUnderAnotherAlgorithmDoesNotBind() throws IOException {
+            // Given the backup's hex digest labelled SHA3-256
+            ObjectNode sbom = TestBundle.sbom(1);
+            component(sbom, 0).putArray("hashes").add(hash("SHA3-256", DIGEST));
+
+            // When / Then it does not bind
+            assertThatThrownBy(() -> verifyBound(json("sbom.json", sbom)))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("does not describe the backup");
+        }
+
+        @Test
+        void relaxedBindingPassesWithoutTheDigest() throws IOException {
+            // Given an SBOM of another artifact, and sbom.require_digest_match false
+            Manifest.Sbom settings = new Manifest.Sbom(json("sbom.json", TestBundle.sbom(3, OTHER)), false);
+
+            // When it is validated
+            StepOutcome outcome = check.verify(settings, DIGEST);
+
+            // Then it passes and says binding was not required
+            assertThat(outcome.facts()).containsEntry("sbom_digest_match", "not required");
+            assertThat(outcome.notes()).endsWith("binding to the backup digest not required");
+        }
+
+        @Test
+        void relaxedBindingStillValidatesTheSchema() throws IOException {
+            // Given a schema-invalid SBOM and sbom.require_digest_match false
+            ObjectNode sbom = TestBundle.sbom(1);
+            component(sbom, 0).put("type", "backup");
+            Manifest.Sbom settings = new Manifest.Sbom(json("sbom.json", sbom), false);
+
+            // When / Then it still fails the schema
+            assertThatThrownBy(() -> check.verify(settings, DIGEST))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("not valid against the CycloneDX 1.5 schema");
+        }
+
+        @Test
+        void requiredBindingWithoutABackupDigestFails() throws IOException {
+            // Given a valid SBOM but no backup digest
+            Path sbom = json("sbom.json", TestBundle.sbom(1, DIGEST));
+
+            // When / Then it cannot be bound
+            assertThatThrownBy(() -> check.verify(new Manifest.Sbom(sbom), ""))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("no backup SHA-256");
         }
     }
 }

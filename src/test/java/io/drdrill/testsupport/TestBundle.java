@@ -186,7 +186,8 @@ public final class TestBundle {
             Files.createDirectories(dir);
             backupBytes = backupJson();
             Files.write(backupPath(), backupBytes);
-            Files.write(sbomPath(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sbom(sbomComponents)));
+            Files.write(sbomPath(), JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(sbom(sbomComponents, backupSha256())));
             String named = provenanceDigest != null ? provenanceDigest : backupSha256();
             Files.write(provenancePath(), JSON.writeValueAsBytes(dsseEnvelope(BACKUP_FILE, named)));
             if (script != null) {
@@ -322,7 +323,22 @@ public final class TestBundle {
         return sha256(Files.readAllBytes(file));
     }
 
-    /** A CycloneDX 1.5 SBOM with {@code components} library components. */
+    /**
+     * A schema-valid CycloneDX 1.5 SBOM with {@code components} library components whose
+     * {@code metadata.component} is the backup, with its SHA-256 in {@code hashes}.
+     */
+    public static ObjectNode sbom(int components, String backupSha256) {
+        ObjectNode root = sbom(components);
+        ObjectNode metadata = JSON.createObjectNode();
+        ObjectNode backup = metadata.putObject("component");
+        backup.put("type", "data");
+        backup.put("name", BACKUP_FILE);
+        backup.putArray("hashes").addObject().put("alg", "SHA-256").put("content", backupSha256);
+        root.set("metadata", metadata);
+        return root;
+    }
+
+    /** A schema-valid CycloneDX 1.5 SBOM with {@code components} library components and no metadata. */
     public static ObjectNode sbom(int components) {
         ObjectNode root = JSON.createObjectNode();
         root.put("bomFormat", "CycloneDX");

@@ -1,148 +1,121 @@
 package io.drdrill.supplychain;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
 import io.drdrill.manifest.Manifest;
+import io.drdrill.supplychain.TrustedKeys.TrustedKey;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * {@code validate_provenance}: the file holds DSSE envelopes (one, a JSON array, or JSON lines; a Sigstore
- * bundle's {@code dsseEnvelope} counts as one) whose payloads are in-toto Statements, and one Statement
- * names the backup's SHA-256 as a subject.
+ * {@code validate_provenance}: the provenance file holds records ({@link ProvenanceRecords}: DSSE envelopes or
+ * Sigstore bundles) whose payloads are in-toto Statements, and one record
+ * <ol>
+ *   <li>names the backup's SHA-256 as a subject,</li>
+ *   <li>when {@code trusted_keys} are given, carries a signature over the DSSE PAE by one of them (required unless
+ *       {@code require_signature} is false; then signatures are checked and reported only),</li>
+ *   <li>has an allowed {@code predicateType} and an expected SLSA builder id (when the manifest restricts them).</li>
+ * </ol>
+ * The first record meeting all three is the match. Records naming the backup but failing 2 or 3 are reported.
  */
 public final class ProvenanceCheck {
 
     static final long MAX_PROVENANCE_BYTES = 64L << 20;
-    static final String IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
-    static final Set<String> STATEMENT_TYPES = Set.of(
-            "https://in-toto.io/Statement/v0.1", "https://in-toto.io/Statement/v1");
+    private static final int LISTED_REASONS = 5;
+    /** Records naming the backup that are checked before giving up (bounds the work a hostile file can cause). */
+    static final int MAX_CANDIDATES = 32;
+
+    /** A record that names the backup, with everything the rules look at. */
+    record Candidate(ProvenanceRecords.Record record, InTotoStatement statement, SlsaPredicate predicate,
+                     List<EnvelopeSignatures.Result> signatures) {
+
+        Optional<EnvelopeSignatures.Result> verified() {
+            return signatures.stream().filter(EnvelopeSignatures.Result::verified).findFirst();
+        }
+    }
 
     public StepOutcome verify(Manifest.Provenance settings, String backupSha256) {
-        return verify(settings.path(), backupSha256);
-    }
-
-    public StepOutcome verify(Path provenance, String backupSha256) {
-        byte[] bytes = JsonFiles.read(provenance, "provenance", MAX_PROVENANCE_BYTES);
-        List<JsonNode> records = records(bytes, provenance);
-        if (records.isEmpty()) {
-            throw new DrDrillError("provenance " + provenance.getFileName() + " holds no DSSE envelope");
+        if (settings.requireSignature() && settings.trustedKeys().isEmpty()) {
+            throw new DrDrillError("provenance.require_signature is true but provenance.trusted_keys names no key");
         }
+        List<TrustedKey> keys = TrustedKeys.load(settings.trustedKeys());
+        Path file = settings.path();
+        List<ProvenanceRecords.Record> records = ProvenanceRecords.read(
+                JsonFiles.read(file, "provenance", MAX_PROVENANCE_BYTES), file);
+        if (records.isEmpty()) {
+            throw new DrDrillError("provenance " + file.getFileName() + " holds no DSSE envelope");
+        }
+        List<String> unmatched = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
+        for (ProvenanceRecords.Record record : records) {
+            Candidate candidate;
             try {
-                JsonNode statement = statement(records.get(i));
-                if (namesDigest(statement, backupSha256)) {
-                    return matched(records.size(), i, statement);
-                }
-                rejected.add("record " + i + ": no subject with sha256:" + backupSha256);
-            } catch (DrDrillError e) {
-                rejected.add("record " + i + ": " + e.getMessage());
+                candidate = candidate(record, backupSha256, keys);
+            } catch (DrDrillError notAMatch) {
+                unmatched.add("record " + record.index() + ": " + notAMatch.getMessage());
+                continue;
             }
+            Optional<String> problem = problem(candidate, settings, keys);
+            if (problem.isEmpty()) {
+                return ProvenanceReport.outcome(records.size(), candidate, keys, rejected.size());
+            }
+            rejected.add("record " + record.index() + " names the backup but " + problem.get());
+            if (rejected.size() == MAX_CANDIDATES) {
+                break;
+            }
+        }
+        if (!rejected.isEmpty()) {
+            throw new DrDrillError("no trusted provenance for digest sha256:" + backupSha256 + ": "
+                    + list(rejected) + " (" + records.size() + " record(s) read"
+                    + (rejected.size() == MAX_CANDIDATES ? "; stopped after " + MAX_CANDIDATES
+                    + " records naming the backup were rejected" : "") + ")");
         }
         throw new DrDrillError("no provenance envelope matched digest sha256:" + backupSha256 + " ("
-                + records.size() + " record(s) read; " + String.join("; ", rejected.subList(0, Math.min(5, rejected.size())))
-                + (rejected.size() > 5 ? "; ..." : "") + ")");
+                + records.size() + " record(s) read; " + list(unmatched) + ")");
     }
 
-    private static StepOutcome matched(int count, int index, JsonNode statement) {
-        String predicateType = statement.path("predicateType").asText("");
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("provenance_records", count);
-        facts.put("provenance_matched_record", index);
-        facts.put("provenance_predicate_type", predicateType);
-        return new StepOutcome(count + " record(s) read; record " + index + " names the backup digest"
-                + (predicateType.isEmpty() ? "" : " (" + predicateType + ")"), facts);
+    /** Unsigned provenance, no builder or predicate restrictions. */
+    public StepOutcome verify(Path provenance, String backupSha256) {
+        return verify(new Manifest.Provenance(provenance), backupSha256);
     }
 
-    /** One envelope, a JSON array of envelopes, or one envelope per line. */
-    static List<JsonNode> records(byte[] bytes, Path file) {
-        List<JsonNode> records = new ArrayList<>();
-        try {
-            JsonNode root = JsonFiles.JSON.readTree(bytes);
-            if (root == null || root.isMissingNode()) {
-                return records;
-            }
-            if (root.isArray()) {
-                root.forEach(records::add);
-            } else {
-                records.add(root);
-            }
-            return records;
-        } catch (JsonProcessingException notOneDocument) {
-            String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\r?\n");
-            for (int n = 0; n < lines.length; n++) {
-                if (lines[n].isBlank()) {
-                    continue;
-                }
-                try {
-                    records.add(JsonFiles.JSON.readTree(lines[n]));
-                } catch (JsonProcessingException e) {
-                    throw new DrDrillError("provenance " + file.getFileName() + " is neither JSON nor JSON lines (line "
-                            + (n + 1) + ": " + e.getOriginalMessage() + ")");
-                }
-            }
-            return records;
-        } catch (java.io.IOException e) {
-            throw new DrDrillError("provenance " + file + " cannot be read: " + e.getMessage(), e);
+    /** The record as a candidate, or a {@link DrDrillError} saying why it does not name the backup. */
+    private static Candidate candidate(ProvenanceRecords.Record record, String backupSha256, List<TrustedKey> keys) {
+        if (record.problem() != null) {
+            throw new DrDrillError(record.problem());
         }
+        DsseEnvelope envelope = DsseEnvelope.parse(record.envelope());
+        InTotoStatement statement = InTotoStatement.of(envelope);
+        if (!statement.namesDigest(backupSha256)) {
+            throw new DrDrillError("no subject with sha256:" + backupSha256);
+        }
+        return new Candidate(record, statement, SlsaPredicate.of(statement),
+                EnvelopeSignatures.check(envelope, keys));
     }
 
-    /** The in-toto Statement carried by a DSSE envelope or a Sigstore bundle. */
-    static JsonNode statement(JsonNode record) {
-        JsonNode envelope = record.has("dsseEnvelope") ? record.get("dsseEnvelope") : record;
-        if (!envelope.isObject() || !envelope.path("payload").isTextual()) {
-            throw new DrDrillError("not a DSSE envelope (no payload)");
+    /** Why a record naming the backup is not acceptable: first its signature, then its predicate's claims. */
+    private static Optional<String> problem(Candidate candidate, Manifest.Provenance settings,
+                                            List<TrustedKey> keys) {
+        if (settings.requireSignature() && candidate.verified().isEmpty()) {
+            if (candidate.signatures().isEmpty()) {
+                return Optional.of("the envelope is unsigned (a signature by a trusted key is required)");
+            }
+            return Optional.of("is not signed by a trusted key: " + candidate.signatures().stream()
+                    .limit(LISTED_REASONS)
+                    .map(s -> s.describe() + ": " + s.reason() + (EnvelopeSignatures.NOT_VERIFIED.equals(s.reason())
+                            ? " (" + EnvelopeSignatures.fingerprints(keys) + ")" : ""))
+                    .collect(Collectors.joining("; "))
+                    + (candidate.signatures().size() > LISTED_REASONS ? "; …" : ""));
         }
-        String payloadType = envelope.path("payloadType").asText("");
-        if (!IN_TOTO_PAYLOAD_TYPE.equals(payloadType)) {
-            throw new DrDrillError("payloadType is '" + payloadType + "', expected " + IN_TOTO_PAYLOAD_TYPE);
-        }
-        JsonNode statement;
-        try {
-            statement = JsonFiles.JSON.readTree(decodeBase64(envelope.get("payload").asText()));
-        } catch (java.io.IOException e) {
-            throw new DrDrillError("payload is not JSON");
-        }
-        String type = statement.path("_type").asText("");
-        if (!STATEMENT_TYPES.contains(type)) {
-            throw new DrDrillError("payload is not an in-toto Statement (_type '" + type + "')");
-        }
-        if (!statement.path("subject").isArray()) {
-            throw new DrDrillError("Statement has no subject array");
-        }
-        return statement;
+        return candidate.predicate().problem(settings.allowedPredicateTypes(), settings.expectedBuilderIds());
     }
 
-    static boolean namesDigest(JsonNode statement, String sha256) {
-        for (JsonNode subject : statement.get("subject")) {
-            if (sha256.equalsIgnoreCase(subject.path("digest").path("sha256").asText(""))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Standard or URL-safe base64, padded or not. */
-    static byte[] decodeBase64(String text) {
-        String compact = text.strip();
-        try {
-            return Base64.getDecoder().decode(compact);
-        } catch (IllegalArgumentException notStandard) {
-            try {
-                return Base64.getUrlDecoder().decode(compact);
-            } catch (IllegalArgumentException notUrlSafe) {
-                throw new DrDrillError("payload is not valid base64");
-            }
-        }
+    private static String list(List<String> reasons) {
+        return String.join("; ", reasons.subList(0, Math.min(LISTED_REASONS, reasons.size())))
+                + (reasons.size() > LISTED_REASONS ? "; ..." : "");
     }
 }

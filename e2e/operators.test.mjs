@@ -1,0 +1,195 @@
+// End-to-end: operators in a real browser against `dr-drill serve`.
+// Run by .ci/run (needs target/dr-drill.jar, Debian chromium and playwright-core):
+//   node --test e2e/
+// Screenshots go to target/e2e/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const SHOTS = path.join(ROOT, 'target', 'e2e');
+const ADMIN_PASSWORD = crypto.randomBytes(18).toString('base64url');
+const USERS = {
+  olivia: { groups: ['dr-operators', 'release-approvers'], password: crypto.randomBytes(12).toString('hex') },
+  adam: { groups: ['release-approvers'], password: crypto.randomBytes(12).toString('hex') },
+};
+let server, serverLog, base, work, browser;
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+function bundle(name, tamper) {
+  const dir = path.join(work, 'catalog', name);
+  fs.cpSync(path.join(ROOT, 'data', 'dr'), dir, { recursive: true });
+  const manifestPath = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  manifest.backup.captured_at = new Date(Date.now() - 30 * 60 * 1000).toISOString();
+  manifest.restore.output_dir = 'restored';
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  if (tamper) {
+    const backup = fs.readFileSync(path.join(dir, 'backup.json'));
+    backup[100] ^= 0x20;
+    fs.writeFileSync(path.join(dir, 'backup.json'), backup);
+  }
+}
+
+async function rest(method, urlPath, body, user = 'admin', password = ADMIN_PASSWORD) {
+  const response = await fetch(`${base}/engine-rest${urlPath}`, {
+    method,
+    headers: { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
+      ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+async function until(what, fn, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function historyVariable(processInstanceId, name) {
+  const { json } = await rest('GET', `/history/variable-instance?processInstanceIdIn=${processInstanceId}&variableName=${name}`);
+  return json.find((v) => v.value !== null)?.value;
+}
+
+async function login(app, user) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/camunda/app/${app}/default/`);
+  await page.getByPlaceholder('Username').fill(user);
+  await page.getByPlaceholder('Password').fill(user === 'admin' ? ADMIN_PASSWORD : USERS[user].password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText(user === 'admin' ? 'admin' : user, { exact: false }).first().waitFor();
+  return page;
+}
+
+async function startFromTasklist(page, processName, manifest) {
+  await page.getByText('Start process', { exact: true }).first().click();
+  await page.locator('.modal').getByText(processName, { exact: true }).click();
+  await page.locator('.modal .fjs-select').click();
+  await page.locator('.fjs-dropdownlist-item', { hasText: manifest }).click();
+  await page.locator('.modal textarea').fill(`e2e: ${processName} on ${manifest}`);
+  await page.locator('.modal').getByRole('button', { name: 'Start', exact: true }).click();
+  await page.locator('.modal').waitFor({ state: 'detached' });
+}
+
+async function openTask(page, filter, taskName) {
+  await page.getByText(filter, { exact: false }).first().click();
+  const task = page.locator('.task', { hasText: taskName }).first();
+  await until(`task "${taskName}" in "${filter}"`, async () => {
+    if (await task.count()) return true;
+    await page.getByText(filter, { exact: false }).first().click();
+    return false;
+  });
+  await task.click();
+}
+
+async function latestInstance(key, startedBy) {
+  const { json } = await rest('GET', `/history/process-instance?processDefinitionKey=${key}&startedBy=${startedBy}&sortBy=startTime&sortOrder=desc&maxResults=1`);
+  return json[0];
+}
+
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-drill-e2e-'));
+  bundle('good', false);
+  bundle('tampered', true);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  serverLog = path.join(SHOTS, 'server.log');
+  server = spawn('java', ['-jar', path.join(ROOT, 'target', 'dr-drill.jar'), 'serve', `--server.port=${port}`,
+    `--drdrill.data-dir=${path.join(work, 'var')}`, `--drdrill.manifests-dir=${path.join(work, 'catalog')}`,
+    `--drdrill.evidence-dir=${path.join(work, 'evidence')}`, '--camunda.bpm.admin-user.id=admin',
+    `--camunda.bpm.admin-user.password=${ADMIN_PASSWORD}`],
+  { cwd: work, stdio: ['ignore', fs.openSync(serverLog, 'w'), fs.openSync(serverLog, 'a')] });
+  await until('the server', async () => {
+    try { return (await fetch(`${base}/engine-rest/engine`)).ok; } catch { return false; }
+  }, 180);
+  for (const [id, user] of Object.entries(USERS)) {
+    const created = await rest('POST', '/user/create', { profile: { id, firstName: id, lastName: 'E2E' }, credentials: { password: user.password } });
+    assert.equal(created.status, 204, JSON.stringify(created.json));
+    for (const group of user.groups) assert.equal((await rest('PUT', `/group/${group}/members/${id}`)).status, 204);
+  }
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('an operator starts a drill on a tampered bundle in Tasklist and sees it fail', async () => {
+  const page = await login('tasklist', 'olivia');
+  await startFromTasklist(page, 'DR drill', 'tampered/manifest.json');
+
+  const drill = await until('the drill', () => latestInstance('dr-drill', 'olivia'));
+  assert.equal(await until('its verdict', () => historyVariable(drill.id, 'drillStatus')), 'failed');
+
+  await openTask(page, 'Failed drills to review', 'Review failed drill');
+  const failedStage = page.locator('input[id$="Field_failedStage"]');
+  await until('the failed stage in the form', async () => (await failedStage.inputValue()) === 'verify_backup_digest');
+  await page.screenshot({ path: path.join(SHOTS, '01-tasklist-failed-drill.png') });
+  assert.match(await page.locator('textarea[id$="Field_errorMessage"]').inputValue(), /digest mismatch/);
+});
+
+test('the operator cannot approve their own release; a second approver does', async () => {
+  const operator = await login('tasklist', 'olivia');
+  await startFromTasklist(operator, 'Release sign-off', 'good/manifest.json');
+  const release = await until('the release', () => latestInstance('release-signoff', 'olivia'));
+  assert.equal(await until('the drill verdict', () => historyVariable(release.id, 'drillStatus')), 'passed');
+
+  // The operator is in release-approvers too, sees the task, and is refused by the engine.
+  await openTask(operator, 'Release approvals', 'Approve release');
+  await operator.getByRole('button', { name: 'Claim' }).click();
+  await operator.getByText('four-eyes', { exact: false }).first().waitFor();
+  await operator.screenshot({ path: path.join(SHOTS, '02-tasklist-four-eyes-refused.png') });
+  const { json: tasks } = await rest('GET', `/task?processInstanceId=${release.id}`);
+  const refused = await rest('POST', `/task/${tasks[0].id}/complete`, { variables: { decision: { value: 'approve' } } },
+    'olivia', USERS.olivia.password);
+  assert.ok(refused.status >= 400, `the requester's approval must be refused, got ${refused.status}`);
+  assert.match(refused.json.message, /four-eyes/);
+
+  // A second person in release-approvers approves it.
+  const approver = await login('tasklist', 'adam');
+  await openTask(approver, 'Release approvals', 'Approve release');
+  await approver.getByRole('button', { name: 'Claim' }).click();
+  await approver.getByLabel('Approve').check();
+  await approver.screenshot({ path: path.join(SHOTS, '03-tasklist-approval.png') });
+  await approver.getByRole('button', { name: 'Complete' }).click();
+  assert.equal(await until('the release outcome', () => historyVariable(release.id, 'releaseStatus')), 'released');
+  assert.equal(await historyVariable(release.id, 'approver'), 'adam');
+});
+
+test('Cockpit shows the drills and the failed one with its error', async () => {
+  const page = await login('cockpit', 'olivia');
+  await page.goto(`${base}/camunda/app/cockpit/default/#/processes`);
+  await page.getByText('DR drill', { exact: true }).first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, '04-cockpit-processes.png') });
+
+  const drill = await latestInstance('dr-drill', 'olivia');
+  const failed = (await rest('GET', `/history/process-instance?processDefinitionKey=dr-drill&unfinished=true`)).json
+    .find((p) => p.superProcessInstanceId === null);
+  await page.goto(`${base}/camunda/app/cockpit/default/#/process-instance/${failed?.id ?? drill.id}/runtime?tab=variables-tab`);
+  await page.getByText('errorMessage', { exact: true }).first().waitFor();
+  await page.getByText('verify_backup_digest').first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, '05-cockpit-failed-drill.png'), fullPage: true });
+});

@@ -14,12 +14,19 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code verify_backup_payload}: the backup is a JSON object with a non-empty {@code services} array whose
- * entries are objects with {@code status} "ready". The file is parsed as a token stream, so memory stays
- * flat whatever its size; only the names of (at most {@value #MAX_NAMED}) unready services are kept.
+ * {@code verify_backup_payload}, by the manifest's {@code backup.format}:
+ * <ul>
+ *   <li>{@code json}: the backup is a JSON object with a non-empty {@code services} array whose entries are
+ *       objects with {@code status} "ready". The file is parsed as a token stream, so memory stays flat whatever
+ *       its size; only the names of (at most {@value #MAX_NAMED}) unready services are kept.</li>
+ *   <li>{@code tar}, {@code tar.gz}: the archive is intact and safe to extract, see {@link TarArchiveCheck}.</li>
+ *   <li>{@code raw}: opaque bytes; the digest ({@code verify_backup_digest}) is the whole check.</li>
+ * </ul>
  */
 public final class BackupPayloadCheck {
 
@@ -28,14 +35,25 @@ public final class BackupPayloadCheck {
     /** Default read constraints: skipped values are never buffered, kept strings are bounded. */
     private static final JsonFactory JSON = new JsonFactory();
 
+    private final TarArchiveCheck archives = new TarArchiveCheck();
+
     public StepOutcome verify(Path backup, BackupFormat format) {
         return switch (format) {
-            case JSON -> verify(backup);
-            case RAW -> StepOutcome.of("raw backup: the digest is the whole check", "backup_format", format.id());
-            case TAR, TAR_GZ -> throw new DrDrillError("backup format " + format + " is not supported yet");
+            case JSON -> withFormat(format, verify(backup));
+            case RAW -> StepOutcome.of("raw backup: the payload is opaque, the digest is the whole check",
+                    "backup_format", format.id());
+            case TAR, TAR_GZ -> archives.verify(backup, format);
         };
     }
 
+    private static StepOutcome withFormat(BackupFormat format, StepOutcome outcome) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("backup_format", format.id());
+        facts.putAll(outcome.facts());
+        return new StepOutcome(outcome.notes(), facts);
+    }
+
+    /** The {@code json} check: every service is ready. */
     public StepOutcome verify(Path backup) {
         try (InputStream in = Files.newInputStream(backup); JsonParser parser = JSON.createParser(in)) {
             Tally tally = scan(parser, backup);

@@ -2,6 +2,7 @@ package io.drdrill.backup;
 
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
+import io.drdrill.manifest.BackupFormat;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,43 @@ class BackupChecksTest {
             // Then it passes counting the services
             assertThat(outcome.facts()).containsExactly(entry("services_checked", 3));
             assertThat(outcome.notes()).isEqualTo("3 services ready");
+        }
+
+        @Test
+        void jsonFormatReportsTheFormatBeforeTheServices() {
+            // Given a backup with 2 ready services, declared as json
+            TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withReadyServices(2).write();
+
+            // When it is verified by format
+            StepOutcome outcome = check.verify(bundle.backupPath(), BackupFormat.JSON);
+
+            // Then the facts name the format, then the services
+            assertThat(outcome.facts()).containsExactly(entry("backup_format", "json"), entry("services_checked", 2));
+            assertThat(outcome.notes()).isEqualTo("2 services ready");
+        }
+
+        @Test
+        void rawFormatLeavesTheWholeCheckToTheDigest() throws IOException {
+            // Given opaque bytes that are not JSON, declared as raw
+            Path backup = file("backup.bin", "\u0000 not json at all");
+
+            // When it is verified by format
+            StepOutcome outcome = check.verify(backup, BackupFormat.RAW);
+
+            // Then it passes without reading the content
+            assertThat(outcome.facts()).containsExactly(entry("backup_format", "raw"));
+            assertThat(outcome.notes()).contains("opaque").contains("the digest is the whole check");
+        }
+
+        @Test
+        void archiveFormatsAreDispatchedToTheArchiveCheck() throws IOException {
+            // Given a JSON file declared as tar.gz
+            Path backup = file("backup.tar.gz", "{\"services\": []}");
+
+            // When / Then the archive check rejects it
+            assertThatThrownBy(() -> check.verify(backup, BackupFormat.TAR_GZ))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageStartingWith("backup backup.tar.gz: not gzip-compressed");
         }
 
         @Test

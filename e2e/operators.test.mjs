@@ -82,7 +82,7 @@ async function login(app, user) {
 async function startFromTasklist(page, processName, manifest) {
   await page.getByText('Start process', { exact: true }).first().click();
   await page.locator('.modal').getByText(processName, { exact: true }).click();
-  await page.locator('.modal .fjs-select').click();
+  await page.locator('.modal .fjs-form-field-select .fjs-input-group').click();
   await page.locator('.fjs-dropdownlist-item', { hasText: manifest }).click();
   await page.locator('.modal textarea').fill(`e2e: ${processName} on ${manifest}`);
   await page.locator('.modal').getByRole('button', { name: 'Start', exact: true }).click();

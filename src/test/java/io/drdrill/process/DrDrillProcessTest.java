@@ -244,6 +244,37 @@ class DrDrillProcessTest {
         assertThat((String) variable(drill, ERROR_MESSAGE)).contains("changed while the drill ran");
     }
 
+    @Test
+    void aTechnicalFailureThatExhaustsItsRetriesIsAnIncidentNotAPassedDrill() throws IOException {
+        // Given a drill whose every step has passed, and whose evidence folder became a plain file
+        TestBundle bundle = TestBundle.create(dir).write();
+        ProcessInstance drill = start(bundle);
+        for (int step = 0; step <= StepName.values().length; step++) {
+            execute(job(drill));
+        }
+        Path evidence = bundle.evidenceDir();
+        try (var files = Files.walk(evidence)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Files.writeString(evidence, "not a folder");
+
+        // When the job that records the verdict fails on every retry its model allows (R3/PT30S)
+        Job recordVerdict = job(drill);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                managementService().executeJob(recordVerdict.getId());
+            } catch (RuntimeException expected) {
+                // the engine counts the failure down on the job
+            }
+        }
+
+        // Then the drill stops there with an incident, and it is not recorded as passed
+        assertThat(drill).isNotEnded().isWaitingAt(END_DRILL_PASSED);
+        assertThat(runtimeService().createIncidentQuery().processInstanceId(drill.getId()).count()).isEqualTo(1);
+        assertThat(processEngine.getHistoryService().createHistoricVariableInstanceQuery()
+                .processInstanceId(drill.getId()).variableName(DRILL_STATUS).count()).isZero();
+    }
+
     private ProcessInstance start(TestBundle bundle) {
         return start(bundle, Map.of());
     }

@@ -1,5 +1,6 @@
 package io.drdrill.backup;
 
+import io.drdrill.testsupport.TestFiles;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.drill.StepOutcome;
 import io.drdrill.manifest.BackupFormat;
@@ -29,9 +30,7 @@ class BackupChecksTest {
     Path tempDir;
 
     private Path file(String name, String content) throws IOException {
-        Path file = tempDir.resolve(name);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
+        return TestFiles.text(tempDir, name, content);
     }
 
     @Nested

@@ -1,5 +1,6 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.testsupport.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,15 +42,11 @@ class ProvenanceCheckTest {
     Path tempDir;
 
     private Path file(String name, String content) throws IOException {
-        Path file = tempDir.resolve(name);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
+        return TestFiles.text(tempDir, name, content);
     }
 
     private Path json(String name, JsonNode content) throws IOException {
-        Path file = tempDir.resolve(name);
-        Files.write(file, JSON.writeValueAsBytes(content));
-        return file;
+        return TestFiles.json(tempDir, name, content);
     }
 
     @Nested

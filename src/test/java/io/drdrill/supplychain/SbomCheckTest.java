@@ -1,5 +1,6 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.testsupport.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,15 +37,11 @@ class SbomCheckTest {
     private final SbomCheck check = new SbomCheck();
 
     private Path file(String name, String content) throws IOException {
-        Path file = tempDir.resolve(name);
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
+        return TestFiles.text(tempDir, name, content);
     }
 
     private Path json(String name, JsonNode content) throws IOException {
-        Path file = tempDir.resolve(name);
-        Files.write(file, JSON.writeValueAsBytes(content));
-        return file;
+        return TestFiles.json(tempDir, name, content);
     }
 
     /** Verifies {@code sbom} requiring it to name {@link #DIGEST}. */

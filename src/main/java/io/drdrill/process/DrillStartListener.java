@@ -5,7 +5,7 @@ import io.drdrill.evidence.EvidenceWriter;
 import io.drdrill.manifest.InvalidManifestException;
 import io.drdrill.manifest.ManifestCatalog;
 import io.drdrill.manifest.ManifestRefusedException;
-import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.springframework.stereotype.Component;
@@ -64,19 +64,22 @@ public class DrillStartListener implements ExecutionListener {
                 execution.getProcessInstanceId(), paths);
     }
 
-    /** Refuses, before anything runs, what a caller must not choose: evidence paths, the clock, paths out of the catalog. */
+    /**
+     * Refuses, before anything runs, what a caller must not choose: evidence paths, the clock, paths out of the
+     * catalog. An authorization error, so that the REST API answers 403 with the reason.
+     */
     private void refuseUntrustedInputs(DelegateExecution execution) {
         if (!settings.trustedCaller()) {
             for (String name : TRUSTED_INPUTS) {
                 if (execution.getVariable(name) != null) {
-                    throw new BadUserRequestException("variable '" + name + "' is set by this server, not by callers");
+                    throw new AuthorizationException("variable '" + name + "' is set by this server, not by callers");
                 }
             }
         }
         try {
             DrillVariables.text(execution, MANIFEST).ifPresent(catalog::resolve);
         } catch (ManifestRefusedException refused) {
-            throw new BadUserRequestException(refused.getMessage());
+            throw new AuthorizationException(refused.getMessage());
         } catch (InvalidManifestException invalid) {
             // a missing or broken manifest is a drill that runs and is recorded as invalid
         }

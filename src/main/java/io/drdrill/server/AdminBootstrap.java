@@ -41,7 +41,8 @@ public class AdminBootstrap implements EnvironmentPostProcessor, Ordered {
                 || environment.containsProperty("camunda.bpm.admin-user.id")) {
             return;
         }
-        Path file = Path.of(environment.getProperty("drdrill.data-dir", "./var")).resolve(CREDENTIALS_FILE);
+        Path file = Path.of(environment.getProperty("drdrill.data-dir", "./var")).resolve(CREDENTIALS_FILE)
+                .toAbsolutePath().normalize();
         Properties credentials = Files.exists(file) ? read(file) : generate(file);
         environment.getPropertySources().addLast(new MapPropertySource("drdrill-admin-credentials", Map.of(
                 "camunda.bpm.admin-user.id", credentials.getProperty("id"),
@@ -67,7 +68,7 @@ public class AdminBootstrap implements EnvironmentPostProcessor, Ordered {
             throw new UncheckedIOException("cannot store the administrator's credentials in " + file, e);
         }
         System.out.println("[dr-drill] created administrator '" + ADMIN_ID + "' with password "
-                + credentials.getProperty("password") + " — shown once; stored in " + file.toAbsolutePath()
+                + credentials.getProperty("password") + " — shown once; stored in " + file
                 + " (readable only by you). Set camunda.bpm.admin-user.id/password to choose your own.");
         return credentials;
     }

@@ -7,51 +7,67 @@ import io.drdrill.signoff.SignoffRefused;
 import io.drdrill.signoff.SignoffRules;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.APPROVER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECIDED_AT;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECISION;
-import static io.drdrill.release.ReleaseSignoffProcess.Variables.REQUESTER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.REASON;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.REQUESTER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.SIGNOFF_EVIDENCE;
 
 /**
- * The engine's side of four-eyes on "Approve release": on assignment and on completion, whatever the client
- * (Tasklist, REST, Java). A refused sign-off rolls the command back; nothing is recorded as approved.
+ * The engine's side of four-eyes on "Approve release", whatever the client (Tasklist, REST, Java). Nothing it
+ * decides on comes from variables a caller could set: the requester is the user the engine recorded as starting
+ * the release, and the drill's verdict and evidence are read from the called drill's own history. A refused
+ * sign-off rolls the command back; nothing is recorded as approved.
  */
 @Component("releaseSignoffListener")
 public class ReleaseSignoffListener implements TaskListener {
 
     private final IdentityService identity;
+    private final HistoryService history;
     private final SignoffEvidence evidence = new SignoffEvidence();
 
-    public ReleaseSignoffListener(IdentityService identity) {
+    public ReleaseSignoffListener(IdentityService identity, HistoryService history) {
         this.identity = identity;
+        this.history = history;
     }
 
     @Override
     public void notify(DelegateTask task) {
-        String requester = (String) task.getVariable(REQUESTER);
+        String requester = requester(task);
         try {
-            if (EVENTNAME_ASSIGNMENT.equals(task.getEventName())) {
-                SignoffRules.checkAssignee(task.getAssignee(), requester);
-            } else if (EVENTNAME_COMPLETE.equals(task.getEventName())) {
-                complete(task, requester);
+            switch (task.getEventName()) {
+                case EVENTNAME_CREATE -> task.setVariable(REQUESTER, requester);
+                case EVENTNAME_ASSIGNMENT -> SignoffRules.checkAssignee(task.getAssignee(), requester);
+                case EVENTNAME_COMPLETE -> complete(task, requester);
+                default -> { }
             }
         } catch (SignoffRefused refused) {
             throw refused.forbidden() ? new AuthorizationException(refused.getMessage())
                     : new BadUserRequestException(refused.getMessage());
         }
+    }
+
+    private String requester(DelegateTask task) {
+        HistoricProcessInstance release = history.createHistoricProcessInstanceQuery()
+                .processInstanceId(task.getProcessInstanceId()).singleResult();
+        return release == null ? null : release.getStartUserId();
     }
 
     private void complete(DelegateTask task, String requester) {
@@ -61,27 +77,48 @@ public class ReleaseSignoffListener implements TaskListener {
                 .groupId(SignoffRules.APPROVERS_GROUP).count() > 0;
         SignoffDecision decision = SignoffRules.decide(user, inGroup, requester, task.getVariable(DECISION),
                 task.getVariable(REASON), Instant.now());
+        Map<String, Object> drill = passedDrill(task.getProcessInstanceId());
         task.setVariable(APPROVER, decision.approver());
         task.setVariable(DECIDED_AT, decision.decidedAt().toString());
         task.setVariable(REASON, decision.reason());
-        Object report = task.getVariable(DrDrillProcess.Variables.REPORT_PATH);
-        if (report != null) {
-            Path file = evidence.write(Path.of(report.toString()).getParent(), release(task, requester), decision);
-            task.setVariable(SIGNOFF_EVIDENCE, file.toString());
-        }
+        Path report = Path.of((String) drill.get(DrDrillProcess.Variables.REPORT_PATH));
+        Path file = evidence.write(report.getParent(), release(task, requester, drill), decision);
+        task.setVariable(SIGNOFF_EVIDENCE, file.toString());
     }
 
-    private static Map<String, Object> release(DelegateTask task, String requester) {
+    /** The drill this release called, as its own history records it; it must have ended in "Drill passed". */
+    private Map<String, Object> passedDrill(String releaseId) {
+        List<HistoricProcessInstance> drills = history.createHistoricProcessInstanceQuery()
+                .superProcessInstanceId(releaseId).processDefinitionKey(DrDrillProcess.PROCESS_KEY).finished()
+                .orderByProcessInstanceEndTime().desc().list();
+        HistoricProcessInstance drill = drills.isEmpty() ? null : drills.get(0);
+        if (drill == null || !DrDrillProcess.Elements.END_DRILL_PASSED.equals(drill.getEndActivityId())) {
+            throw new AuthorizationException("this release has no passed restore drill to approve");
+        }
+        Map<String, Object> values = new HashMap<>();
+        for (HistoricVariableInstance variable : history.createHistoricVariableInstanceQuery()
+                .processInstanceId(drill.getId()).list()) {
+            values.put(variable.getName(), variable.getValue());
+        }
+        values.put("processInstanceId", drill.getId());
+        if (values.get(DrDrillProcess.Variables.REPORT_PATH) == null) {
+            throw new AuthorizationException("the release's drill recorded no evidence");
+        }
+        return values;
+    }
+
+    private static Map<String, Object> release(DelegateTask task, String requester, Map<String, Object> drill) {
         Map<String, Object> release = new LinkedHashMap<>();
         release.put("release_process_instance_id", task.getProcessInstanceId());
         release.put("task_id", task.getId());
         release.put("requested_by", requester);
-        release.put("manifest", task.getVariable(DrDrillProcess.Variables.MANIFEST));
-        release.put("drill_run_id", task.getVariable(DrDrillProcess.Variables.RUN_ID));
-        release.put("drill_status", task.getVariable(DrDrillProcess.Variables.DRILL_STATUS));
-        release.put("rto_seconds", task.getVariable(DrDrillProcess.Variables.RTO_SECONDS));
-        release.put("rpo_minutes", task.getVariable(DrDrillProcess.Variables.RPO_MINUTES));
-        release.put("report", task.getVariable(DrDrillProcess.Variables.REPORT_PATH));
+        release.put("drill_process_instance_id", drill.get("processInstanceId"));
+        release.put("manifest", drill.get(DrDrillProcess.Variables.MANIFEST_PATH));
+        release.put("drill_run_id", drill.get(DrDrillProcess.Variables.RUN_ID));
+        release.put("drill_status", drill.get(DrDrillProcess.Variables.DRILL_STATUS));
+        release.put("rto_seconds", drill.get(DrDrillProcess.Variables.RTO_SECONDS));
+        release.put("rpo_minutes", drill.get(DrDrillProcess.Variables.RPO_MINUTES));
+        release.put("report", drill.get(DrDrillProcess.Variables.REPORT_PATH));
         return release;
     }
 }

@@ -26,8 +26,8 @@ public final class ReleaseSignoffProcess {
 
     public static final class Variables {
         /**
-         * Who requested the release (the start event's initiator). Only named results come back from the drill,
-         * so nothing it sets can overwrite this.
+         * Who requested the release, for the approval form: set from the engine's record of who started the
+         * release when the approval task is created. The four-eyes rule reads the engine's record, not this.
          */
         public static final String REQUESTER = "requester";
         public static final String DECISION = "decision";

@@ -120,6 +120,34 @@ class ReleaseSignoffProcessTest {
     }
 
     @Test
+    void variablesTheRequesterSetsCannotMakeThemSomebodyElse() throws IOException {
+        // Given a requester in release-approvers who claims, through start and completion variables, to be someone else
+        IdentityService identity = processEngine.getIdentityService();
+        identity.createMembership(REQUESTER, "release-approvers");
+        try {
+            identity.setAuthenticatedUserId(REQUESTER);
+            ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                    Map.of(DrDrillProcess.Variables.MANIFEST,
+                            ProcessTests.catalogName(TestBundle.create(dir).write().manifestPath()),
+                            ReleaseSignoffProcess.Variables.REQUESTER, "somebody-else"));
+            identity.clearAuthentication();
+            runJobs(release);
+
+            // When they approve, sending the requester variable again
+            // Then the engine still knows who started the release, and refuses
+            assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION, "approve",
+                    ReleaseSignoffProcess.Variables.REQUESTER, "somebody-else")))
+                    .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+            assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
+            assertThat(taskService().getVariable(task(release).getId(), ReleaseSignoffProcess.Variables.REQUESTER))
+                    .isEqualTo(REQUESTER);
+        } finally {
+            identity.clearAuthentication();
+            identity.deleteMembership(REQUESTER, "release-approvers");
+        }
+    }
+
+    @Test
     void someoneOutsideReleaseApproversCannotDecide() throws IOException {
         ProcessInstance release = requestRelease(TestBundle.create(dir).write());
 

@@ -92,6 +92,8 @@ public final class DrDrillProcess {
         public static final String RPO_MINUTES = "rpoMinutes";
         // results
         public static final String DRILL_STATUS = "drillStatus";
+        /** Set by the start listener only; the steps refuse to run without it (a start that skipped it). */
+        public static final String START_CHECKED = "drillStartChecked";
         /** Whether a failed drill waits for an operator's review before it ends (server mode). */
         public static final String REVIEW_FAILED_DRILLS = "reviewFailedDrills";
         /** Who started the drill (the start event's initiator). */

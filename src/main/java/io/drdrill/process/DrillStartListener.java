@@ -36,7 +36,8 @@ public class DrillStartListener implements ExecutionListener {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Inputs only a trusted caller (the headless command) may set. */
-    static final List<String> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR, CURRENT_TIME);
+    static final List<String> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR, CURRENT_TIME,
+            DrDrillProcess.Variables.START_CHECKED);
 
     private final DrillSettings settings;
     private final EvidenceWriter writer;
@@ -50,6 +51,10 @@ public class DrillStartListener implements ExecutionListener {
 
     @Override
     public void notify(DelegateExecution execution) {
+        if (execution.getVariable(DrDrillProcess.Variables.START_CHECKED) != null) {
+            throw new AuthorizationException("variable '" + DrDrillProcess.Variables.START_CHECKED
+                    + "' is set by this server, not by callers");
+        }
         refuseUntrustedInputs(execution);
         Instant started = Instant.now();
         String runId = newRunId(started);
@@ -60,6 +65,7 @@ public class DrillStartListener implements ExecutionListener {
         execution.setVariable(EVENTS_PATH, paths.events().toString());
         execution.setVariable(EVIDENCE_DIR, paths.evidenceDir().toString());
         execution.setVariable(DrDrillProcess.Variables.REVIEW_FAILED_DRILLS, settings.reviewFailedDrills());
+        execution.setVariable(DrDrillProcess.Variables.START_CHECKED, true);
         writer.writeRunning(runId, started, DrillVariables.text(execution, MANIFEST).orElse(null),
                 execution.getProcessInstanceId(), paths);
     }
@@ -69,13 +75,9 @@ public class DrillStartListener implements ExecutionListener {
      * catalog. An authorization error, so that the REST API answers 403 with the reason.
      */
     private void refuseUntrustedInputs(DelegateExecution execution) {
-        if (!settings.trustedCaller()) {
-            for (String name : TRUSTED_INPUTS) {
-                if (execution.getVariable(name) != null) {
-                    throw new AuthorizationException("variable '" + name + "' is set by this server, not by callers");
-                }
-            }
-        }
+        untrustedInput(execution, settings).ifPresent(message -> {
+            throw new AuthorizationException(message);
+        });
         try {
             DrillVariables.text(execution, MANIFEST).ifPresent(catalog::resolve);
         } catch (ManifestRefusedException refused) {
@@ -83,6 +85,19 @@ public class DrillStartListener implements ExecutionListener {
         } catch (InvalidManifestException invalid) {
             // a missing or broken manifest is a drill that runs and is recorded as invalid
         }
+    }
+
+    /** Why the caller's variables are not acceptable, if they are not. */
+    static java.util.Optional<String> untrustedInput(org.camunda.bpm.engine.delegate.VariableScope scope,
+                                                     DrillSettings settings) {
+        if (!settings.trustedCaller()) {
+            for (String name : TRUSTED_INPUTS) {
+                if (scope.getVariable(name) != null) {
+                    return java.util.Optional.of("variable '" + name + "' is set by this server, not by callers");
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Unique even for drills started in the same second: time for humans, randomness for uniqueness. */

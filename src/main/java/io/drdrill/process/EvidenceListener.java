@@ -52,6 +52,9 @@ public class EvidenceListener implements ExecutionListener {
     @Override
     public void notify(DelegateExecution execution) {
         DrillStatus status = statusOf(execution.getCurrentActivityId());
+        if (status == DrillStatus.PASSED) {
+            requireEveryStepPassed(execution);
+        }
         execution.setVariable(DRILL_STATUS, status.json());
         if (status == DrillStatus.PASSED) {
             execution.setVariable(FAILED_STAGE, null);
@@ -60,6 +63,21 @@ public class EvidenceListener implements ExecutionListener {
         EvidencePaths paths = new EvidencePaths(DrillVariables.reportPath(execution).orElseThrow(),
                 DrillVariables.eventsPath(execution).orElseThrow(), DrillVariables.evidenceDir(execution));
         writer.write(record(execution, status), paths);
+    }
+
+    /**
+     * "Drill passed" is recorded only for a drill that ran every step successfully. Reaching the end event any
+     * other way (a start "before" an activity, skipped listeners) fails the job: an incident, never a green report.
+     */
+    private static void requireEveryStepPassed(DelegateExecution execution) {
+        for (StepName step : StepName.values()) {
+            boolean passed = DrillVariables.text(execution, DrDrillProcess.Variables.stepRecord(step))
+                    .map(StepRecord::fromJson).map(r -> r.status() == DrillEvent.Status.SUCCESS).orElse(false);
+            if (!passed || DrillVariables.text(execution, RUN_ID).isEmpty()) {
+                throw new IllegalStateException("refusing to record a passed drill: step " + step
+                        + " did not run and pass in this process instance");
+            }
+        }
     }
 
     static DrillStatus statusOf(String endEventId) {

@@ -34,6 +34,9 @@ public class LoadManifestDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         try {
+            if (!execution.hasVariable(DrDrillProcess.Variables.START_CHECKED)) {
+                throw new InvalidManifestException("the drill was started without its start listener");
+            }
             DrillVariables.now(execution);
             String given = DrillVariables.text(execution, MANIFEST).filter(s -> !s.isBlank())
                     .orElseThrow(() -> new InvalidManifestException("process variable 'manifest' is required"));

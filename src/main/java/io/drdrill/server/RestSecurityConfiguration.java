@@ -1,5 +1,6 @@
 package io.drdrill.server;
 
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -21,6 +22,17 @@ public class RestSecurityConfiguration {
         registration.addUrlPatterns("/engine-rest/*");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** Runs after authentication, so it knows who is asking. */
+    @Bean
+    FilterRegistrationBean<StartInstructionsFilter> startInstructions(IdentityService identity) {
+        FilterRegistrationBean<StartInstructionsFilter> registration =
+                new FilterRegistrationBean<>(new StartInstructionsFilter(identity));
+        registration.setName("engine-rest-start-instructions");
+        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }
 }

@@ -275,6 +275,32 @@ class DrDrillProcessTest {
                 .processInstanceId(drill.getId()).variableName(DRILL_STATUS).count()).isZero();
     }
 
+    @Test
+    void aDrillStartedPastItsStepsIsNeverRecordedAsPassed() throws IOException {
+        // Given a bundle, and a start that jumps straight to "Drill passed"
+        TestBundle bundle = TestBundle.create(dir).write();
+        ProcessInstance drill = runtimeService().createProcessInstanceByKey(DrDrillProcess.PROCESS_KEY)
+                .setVariable(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()))
+                .setVariable(REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString())
+                .startBeforeActivity(END_DRILL_PASSED).execute();
+
+        // When the evidence job runs, as often as its retries allow
+        Job recordVerdict = job(drill);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                managementService().executeJob(recordVerdict.getId());
+            } catch (RuntimeException expected) {
+                // refused: no step ran
+            }
+        }
+
+        // Then it is an incident, and no passed report exists
+        assertThat(drill).isNotEnded();
+        assertThat(runtimeService().createIncidentQuery().processInstanceId(drill.getId()).singleResult()
+                .getIncidentMessage()).contains("refusing to record a passed drill");
+        assertThat(report(bundle).path("status").asText()).isEqualTo("running");
+    }
+
     private ProcessInstance start(TestBundle bundle) {
         return start(bundle, Map.of());
     }

@@ -113,6 +113,24 @@ class ServerIT {
     }
 
     @Test
+    void operatorsCannotStartADrillPastItsStepsOrWithoutItsListeners() throws Exception {
+        String operator = user("odile", IdentityBootstrap.OPERATORS);
+        String[] bodies = {
+                "{\"variables\":{\"manifest\":{\"value\":\"good/manifest.json\"}},"
+                        + "\"startInstructions\":[{\"type\":\"startBeforeActivity\",\"activityId\":\"EndEvent_DrillPassed\"}]}",
+                "{\"variables\":{\"manifest\":{\"value\":\"good/manifest.json\"}},\"skipCustomListeners\":true}",
+                "{\"variables\":{\"manifest\":{\"value\":\"good/manifest.json\"},"
+                        + "\"drillStartChecked\":{\"value\":true}}}"};
+        long before = instances();
+
+        for (String body : bodies) {
+            HttpResponse<String> refused = send("POST", "/process-definition/key/dr-drill/start", operator, body);
+            assertThat(refused.statusCode()).as(body).isEqualTo(403);
+        }
+        assertThat(instances()).isEqualTo(before);
+    }
+
+    @Test
     void onlyOperatorsStartDrills() throws Exception {
         String approver = user("amy", IdentityBootstrap.APPROVERS);
         String auditor = user("aude", IdentityBootstrap.AUDITORS);

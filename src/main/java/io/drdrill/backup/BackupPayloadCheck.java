@@ -33,7 +33,8 @@ public final class BackupPayloadCheck {
     static final int MAX_NAMED = 20;
 
     /** Default read constraints: skipped values are never buffered, kept strings are bounded. */
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final TarArchiveCheck archives = new TarArchiveCheck();
 

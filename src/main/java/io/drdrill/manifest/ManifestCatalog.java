@@ -85,7 +85,7 @@ public final class ManifestCatalog {
         try {
             loader.load(file);
             return true;
-        } catch (InvalidManifestException e) {
+        } catch (RuntimeException e) {
             return false;
         }
     }

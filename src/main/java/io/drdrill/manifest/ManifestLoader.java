@@ -18,12 +18,29 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads and validates a drill manifest. Every problem is an {@link InvalidManifestException} naming the field. */
 public final class ManifestLoader {
 
     static final long MAX_MANIFEST_BYTES = 1024 * 1024;
+    /**
+     * The longest recall a step may take: a server's job lock must outlast it, or another node would start the
+     * same restore again (see camunda.bpm.job-execution.lock-time-in-millis).
+     */
+    public static final long MAX_TIMEOUT_SECONDS = 6000;
+
+    /** A typo must not silently turn a check off (say {@code trustedKeys} for {@code trusted_keys}). */
+    private static final Map<String, Set<String>> KNOWN_FIELDS = Map.of(
+            "", Set.of("backup", "sbom", "provenance", "restore", "policies", "description", "$schema"),
+            "backup", Set.of("path", "sha256", "captured_at", "format"),
+            "sbom", Set.of("path", "require_digest_match"),
+            "provenance", Set.of("path", "trusted_keys", "require_signature", "expected_builder_ids",
+                    "allowed_predicate_types"),
+            "restore", Set.of("output_dir", "script", "copy_backup", "timeout_seconds"),
+            "policies", Set.of("max_rpo_minutes", "max_rto_seconds"));
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -44,6 +61,12 @@ public final class ManifestLoader {
         if (root == null || !root.isObject()) {
             throw new InvalidManifestException("manifest " + source + " must be a JSON object");
         }
+        onlyKnownFields(root, "", KNOWN_FIELDS.get(""));
+        KNOWN_FIELDS.forEach((section, fields) -> {
+            if (!section.isEmpty() && root.path(section).isObject()) {
+                onlyKnownFields(root.get(section), section + ".", fields);
+            }
+        });
         Path base = source.getParent();
         Manifest.Backup backup = backup(root, base);
         return new Manifest(source, Sha256.hex(bytes), backup, sbom(root, base), provenance(root, base),
@@ -69,9 +92,21 @@ public final class ManifestLoader {
         }
     }
 
+    private static void onlyKnownFields(JsonNode section, String prefix, Set<String> known) {
+        section.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                throw new InvalidManifestException("manifest field " + prefix + abbreviate(name)
+                        + ": unknown (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        });
+    }
+
     private static Manifest.Backup backup(JsonNode root, Path base) {
         JsonNode backup = section(root, "backup");
         Path path = path(backup, "backup.path", base);
+        if (path.getFileName() == null) {
+            throw new InvalidManifestException("manifest field backup.path: must name a file, got " + path);
+        }
         String digest = digest(requiredText(backup, "backup.sha256"));
         Instant capturedAt = instant(requiredText(backup, "backup.captured_at"), "backup.captured_at");
         Optional<String> format = optionalText(backup, "backup.format");
@@ -130,6 +165,10 @@ public final class ManifestLoader {
         boolean copyBackup = optionalBoolean(restore, "restore.copy_backup", false);
         long timeout = optionalPositiveInteger(restore, "restore.timeout_seconds",
                 Manifest.Restore.DEFAULT_TIMEOUT_SECONDS);
+        if (timeout > MAX_TIMEOUT_SECONDS) {
+            throw new InvalidManifestException("manifest field restore.timeout_seconds: at most "
+                    + MAX_TIMEOUT_SECONDS + ", got " + timeout);
+        }
         if (outputDir.equals(backupFolder)) {
             throw new InvalidManifestException("manifest field restore.output_dir: must not be the backup's own "
                     + "folder, the restored copy would replace the backup itself");

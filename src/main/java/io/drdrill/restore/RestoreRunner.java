@@ -50,6 +50,10 @@ public final class RestoreRunner {
         long started = System.nanoTime();
         try {
             Files.createDirectories(settings.outputDir());
+            if (Files.isSameFile(settings.outputDir(), backup.toAbsolutePath().getParent())) {
+                throw new DrDrillError("restore.output_dir " + settings.outputDir()
+                        + " is the backup's own folder (through a link): the restore would replace the backup");
+            }
             // A restored copy left by an earlier drill must never stand in for this one.
             Files.deleteIfExists(restored);
             if (settings.copyBackup()) {

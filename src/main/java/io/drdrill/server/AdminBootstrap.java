@@ -37,8 +37,16 @@ public class AdminBootstrap implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!Arrays.asList(environment.getActiveProfiles()).contains(PROFILE)
-                || environment.containsProperty("camunda.bpm.admin-user.id")) {
+        if (!Arrays.asList(environment.getActiveProfiles()).contains(PROFILE)) {
+            return;
+        }
+        if (environment.containsProperty("camunda.bpm.admin-user.id")) {
+            // Camunda would otherwise use the id as the password: a well-known password.
+            if (!environment.containsProperty("camunda.bpm.admin-user.password")
+                    || environment.getProperty("camunda.bpm.admin-user.password", "").isBlank()) {
+                throw new IllegalStateException("camunda.bpm.admin-user.id is set without "
+                        + "camunda.bpm.admin-user.password: set both, or neither to have a password generated");
+            }
             return;
         }
         Path file = Path.of(environment.getProperty("drdrill.data-dir", "./var")).resolve(CREDENTIALS_FILE)

@@ -17,6 +17,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -136,6 +137,20 @@ class BackupChecksTest {
     class PayloadCheck {
 
         private final BackupPayloadCheck check = new BackupPayloadCheck();
+
+        @Test
+        void duplicateKeysCannotHideAnUnreadyServiceOrAnEmptyList() throws IOException {
+            // Given backups that say two things at once
+            Path twoLists = file("two-lists.json", "{\"services\":[{\"status\":\"ready\"}],\"services\":[]}");
+            Path twoStatuses = file("two-statuses.json",
+                    "{\"services\":[{\"name\":\"db\",\"status\":\"down\",\"status\":\"ready\"}]}");
+
+            // When / Then both are refused as invalid JSON, naming the duplicate
+            for (Path backup : List.of(twoLists, twoStatuses)) {
+                assertThatThrownBy(() -> check.verify(backup)).isInstanceOf(DrDrillError.class)
+                        .hasMessageContaining("Duplicate field");
+            }
+        }
 
         @Test
         void allReadyServicesPassWithServicesChecked() {

@@ -291,7 +291,7 @@ class ManifestLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 30, 86_400, 9_000_000_000L})
+    @ValueSource(longs = {1, 30, 3_600, 6_000})
     void positiveIntegerTimeoutsAreAccepted(long timeout) throws IOException {
         // Given a positive integer timeout
         ObjectNode manifest = validManifest();
@@ -642,14 +642,27 @@ class ManifestLoaderTest {
     }
 
     @Test
-    void unknownFieldsAreIgnored() throws IOException {
-        // Given a valid manifest with extra fields
-        ObjectNode manifest = validManifest();
-        manifest.put("description", "nightly drill");
-        ((ObjectNode) manifest.get("backup")).put("kind", "snapshot");
+    void aDescriptionIsAllowedButUnknownFieldsAreRefusedByName() throws IOException {
+        // Given a valid manifest with a description, and one with a misspelt provenance field
+        ObjectNode described = validManifest();
+        described.put("description", "nightly drill");
+        ObjectNode misspelt = validManifest();
+        ((ObjectNode) misspelt.get("provenance")).putArray("trustedKeys").add("key.pem");
 
-        // When / Then it loads
-        assertThat(load(manifest).backup().sha256()).isEqualTo(HEX);
+        // When / Then the first loads, and the typo cannot silently turn signature checking off
+        assertThat(load(described).backup().sha256()).isEqualTo(HEX);
+        assertThatThrownBy(() -> load(misspelt)).isInstanceOf(InvalidManifestException.class)
+                .hasMessageContaining("provenance.trustedKeys: unknown").hasMessageContaining("trusted_keys");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {6_001, 86_400, 9_000_000_000L})
+    void timeoutsLongerThanAStepMayHoldItsJobAreRefused(long timeout) {
+        ObjectNode manifest = validManifest();
+        ((ObjectNode) manifest.get("restore")).put("timeout_seconds", timeout);
+
+        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+                .hasMessageContaining("restore.timeout_seconds: at most 6000");
     }
 
     // ------------------------------------------------------------------ static helpers

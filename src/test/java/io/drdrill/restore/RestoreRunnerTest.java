@@ -103,6 +103,23 @@ class RestoreRunnerTest {
     }
 
     @Test
+    void anOutputDirThatLinksToTheBackupsFolderNeverDeletesTheBackup() throws IOException {
+        // Given output_dir is a symbolic link to the folder that holds the backup
+        byte[] original = Files.readAllBytes(backup);
+        Path link = Files.createSymbolicLink(bundle.resolve("restore-link"), backup.getParent());
+        Manifest manifest = new Manifest(bundle.resolve("manifest.json"), "0".repeat(64),
+                new Manifest.Backup(backup, "0".repeat(64), Instant.parse("2026-01-31T23:00:00Z")),
+                new Manifest.Sbom(sbom), new Manifest.Provenance(provenance),
+                new Manifest.Restore(link, Optional.empty(), true, 60),
+                new Manifest.Policies(Optional.empty(), Optional.empty()));
+
+        // When the restore runs, then it refuses and the backup is untouched
+        assertThatThrownBy(() -> runner.restore(manifest, logDir)).isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("backup's own folder");
+        assertThat(backup).exists().hasBinaryContent(original);
+    }
+
+    @Test
     void copyBackupReplacesAStaleCopy() throws IOException {
         // Given a restored copy left by an earlier drill with other content
         Files.createDirectories(restoreDir);

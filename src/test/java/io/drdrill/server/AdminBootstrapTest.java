@@ -55,6 +55,15 @@ class AdminBootstrapTest {
     }
 
     @Test
+    void anAdministratorIdWithoutAPasswordIsRefused() {
+        StandardEnvironment idOnly = server(Map.of("camunda.bpm.admin-user.id", "ops"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new AdminBootstrap().postProcessEnvironment(idOnly, new SpringApplication()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("camunda.bpm.admin-user.password");
+    }
+
+    @Test
     void passwordsDiffer() {
         assertThat(AdminBootstrap.password()).isNotEqualTo(AdminBootstrap.password());
     }

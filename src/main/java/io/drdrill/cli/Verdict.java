@@ -26,8 +26,10 @@ final class Verdict {
         };
     }
 
+    /** One line, whatever the cause said (a database error may quote a whole SQL statement). */
     static String error(String message) {
-        return PREFIX + "ERROR: " + message;
+        String first = message == null ? "(no message)" : message.strip().lines().findFirst().orElse("");
+        return PREFIX + "ERROR: " + (first.length() <= 300 ? first : first.substring(0, 297) + "...");
     }
 
     private static String metrics(DrillResult result) {

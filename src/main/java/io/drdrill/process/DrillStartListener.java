@@ -66,6 +66,8 @@ public class DrillStartListener implements ExecutionListener {
         execution.setVariable(EVIDENCE_DIR, paths.evidenceDir().toString());
         execution.setVariable(DrDrillProcess.Variables.REVIEW_FAILED_DRILLS, settings.reviewFailedDrills());
         execution.setVariable(DrDrillProcess.Variables.START_CHECKED, true);
+        DrillVariables.text(execution, DrDrillProcess.Variables.NOTE)
+                .ifPresent(note -> execution.setVariable(DrDrillProcess.Variables.NOTE, Texts.limit(note, 2000)));
         writer.writeRunning(runId, started, DrillVariables.text(execution, MANIFEST).orElse(null),
                 execution.getProcessInstanceId(), paths);
     }

@@ -147,6 +147,11 @@ public final class RestoreRunner {
         int killed = ProcessTree.kill(process, ownSession);
         join(outThread);
         join(errThread);
+        for (BoundedLog log : List.of(out, err)) {
+            if (log.failure() != null) {
+                throw new DrDrillError("the recall script's output could not be kept: " + log.failure().getMessage());
+            }
+        }
         Map<String, Object> logs = Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString());
         if (!finished) {
             throw new DrDrillError("recall script timed out after " + settings.timeoutSeconds()

@@ -11,6 +11,7 @@ import java.util.Objects;
 public final class SignoffRules {
 
     public static final String APPROVERS_GROUP = "release-approvers";
+    public static final int MAX_REASON_CHARS = 2000;
 
     private SignoffRules() {
     }
@@ -43,6 +44,9 @@ public final class SignoffRules {
         String why = reason == null ? "" : reason.toString().strip();
         if (chosen == SignoffDecision.Decision.REJECT && why.isEmpty()) {
             throw SignoffRefused.invalid("a rejection needs a reason");
+        }
+        if (why.length() > MAX_REASON_CHARS) {
+            throw SignoffRefused.invalid("the reason is longer than " + MAX_REASON_CHARS + " characters");
         }
         return new SignoffDecision(approver, chosen, why.isEmpty() ? null : why, now);
     }

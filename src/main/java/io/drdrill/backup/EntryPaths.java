@@ -50,6 +50,50 @@ final class EntryPaths {
         return Optional.empty();
     }
 
+    /**
+     * Why an entry is unsafe given the symlinks earlier entries made: extracting {@code a/b -> ..} and then
+     * {@code a/b/c -> ..} writes through links, so an entry whose path, or a link whose target, passes through
+     * a symlink is refused. Names are compared after dropping {@code ./} and repeated or trailing separators.
+     */
+    static Optional<String> throughSymlink(String name, String linkTarget, java.util.Set<String> symlinks) {
+        if (symlinks.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.List<String> path = new java.util.ArrayList<>();
+        String[] segments = segments(name);
+        for (int i = 0; i < segments.length - 1; i++) {
+            path.add(segments[i]);
+            if (symlinks.contains(String.join("/", path))) {
+                return Optional.of("is inside the symlink '" + shown(String.join("/", path)) + "'");
+            }
+        }
+        if (linkTarget != null) {
+            for (String segment : segments(linkTarget)) {
+                if (segment.equals("..")) {
+                    if (!path.isEmpty()) {
+                        path.remove(path.size() - 1);
+                    }
+                } else {
+                    path.add(segment);
+                    if (symlinks.contains(String.join("/", path))) {
+                        return Optional.of("is a symlink through the symlink '" + shown(String.join("/", path)) + "'");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The entry name as a key: no {@code ./}, no empty segments, a backslash read as a separator. */
+    static String key(String name) {
+        return String.join("/", segments(name));
+    }
+
+    private static String[] segments(String name) {
+        return java.util.Arrays.stream(name.split("[/\\\\]+")).filter(s -> !s.isEmpty() && !s.equals("."))
+                .toArray(String[]::new);
+    }
+
     /** Why a hard link is unsafe: its target (another entry's name) is absolute or has a '..' segment. */
     static Optional<String> unsafeHardlink(String target) {
         if (isAbsolute(target)) {

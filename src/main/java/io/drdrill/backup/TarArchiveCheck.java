@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 public final class TarArchiveCheck {
 
+    /** Symlink names kept to check later entries against (about 100 MB at most for long names). */
+    static final int MAX_TRACKED_SYMLINKS = 500_000;
+
     static final int MAX_SAMPLES = 10;
     static final int MAX_UNSAFE = 10;
     private static final int BUFFER = 1 << 16;
@@ -252,8 +255,19 @@ public final class TarArchiveCheck {
             problem = EntryPaths.unsafeHardlink(entry.getLinkName());
             shown += " => '" + EntryPaths.shown(entry.getLinkName()) + "'";
         }
+        if (problem.isEmpty()) {
+            problem = EntryPaths.throughSymlink(name, entry.isSymbolicLink() ? entry.getLinkName() : null,
+                    tally.symlinkNames);
+        }
         if (problem.isPresent()) {
             tally.unsafe(shown + " " + problem.get());
+        }
+        if (entry.isSymbolicLink()) {
+            if (tally.symlinkNames.size() >= MAX_TRACKED_SYMLINKS) {
+                throw new DrDrillError("archive has more than " + MAX_TRACKED_SYMLINKS
+                        + " symlinks: too many to check that no entry is written through one");
+            }
+            tally.symlinkNames.add(EntryPaths.key(name));
         }
     }
 
@@ -372,6 +386,8 @@ public final class TarArchiveCheck {
         long gzipTrailingZeroBytes;
         final List<String> samples = new ArrayList<>();
         final List<String> unsafeExamples = new ArrayList<>();
+        /** Symlinks seen so far, so that no later entry is written through one (bounded, see the constant). */
+        final java.util.Set<String> symlinkNames = new java.util.HashSet<>();
 
         void add(TarArchiveEntry entry, long read) {
             entries++;

@@ -738,6 +738,19 @@ class TarArchiveCheckTest {
         }
 
         @Test
+        void aChainOfSymlinksThatEachLookSafeIsRefused() {
+            // Given a/b -> .. and a/b/c -> .. (each stays inside on its own), then a file written through both
+            Path archive = Archives.craftedTar(tempDir.resolve("backup.tar"), List.of(
+                    Entry.symlink("a/b", ".."), Entry.symlink("a/b/c", ".."), Entry.file("a/b/c/pwned", "x")));
+
+            // When / Then verification fails: extracting it would write outside the restore folder
+            assertThatThrownBy(() -> verify(archive))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("'a/b/c' -> '..' is inside the symlink 'a/b'")
+                    .hasMessageContaining("'a/b/c/pwned' is inside the symlink 'a/b'");
+        }
+
+        @Test
         void hardlinkToAnEscapingTargetFails() {
             // Given a hard link whose target climbs out of the archive
             Path archive = Archives.craftedTar(tempDir.resolve("backup.tar"),

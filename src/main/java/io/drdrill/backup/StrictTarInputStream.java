@@ -42,9 +42,25 @@ final class StrictTarInputStream extends TarArchiveInputStream {
     private boolean inputEnded;
     private boolean sparseExtensionExpected;
     private long lastHeaderAt = -1;
+    private boolean inPaxHeader;
+    /**
+     * A PAX 1.0 sparse map sits at the start of the entry's data and the library reads all of it into memory:
+     * after a PAX header announcing one, at most {@value #MAX_SPARSE_MAP_BYTES} bytes may pass until the entry's
+     * content is read.
+     */
+    private static final String PAX_SPARSE_1 = "GNU.sparse.major=1";
+    /** About 5,000 fragments: more would exhaust memory or the stack inside the library. */
+    static final long MAX_SPARSE_MAP_BYTES = 64 * 1024;
+
+    private final SparseMapGuard sparseMapGuard;
 
     StrictTarInputStream(InputStream in) {
-        super(in, BLOCK_SIZE, RECORD_SIZE, StandardCharsets.UTF_8.name(), false);
+        this(new SparseMapGuard(in));
+    }
+
+    private StrictTarInputStream(SparseMapGuard guard) {
+        super(guard, BLOCK_SIZE, RECORD_SIZE, StandardCharsets.UTF_8.name(), false);
+        this.sparseMapGuard = guard;
     }
 
     @Override
@@ -90,6 +106,8 @@ final class StrictTarInputStream extends TarArchiveInputStream {
         }
         lastHeaderAt = at;
         byte type = record[TYPEFLAG_OFFSET];
+        inPaxHeader = type == 'x' || type == 'g' || type == 'X';
+        sparseMapGuard.watch(inPaxHeader, at);
         if (type == 'S' && record[OLD_GNU_SPARSE_EXTENDED_OFFSET] != 0) {
             sparseExtensionExpected = true;
         }
@@ -102,6 +120,14 @@ final class StrictTarInputStream extends TarArchiveInputStream {
             }
         }
         return record;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (!inPaxHeader) {
+            sparseMapGuard.disarm();
+        }
+        return super.read(buffer, offset, length);
     }
 
     /** Whether a 512-byte record carries a valid tar header checksum (a non-octal checksum field is invalid). */
@@ -156,6 +182,84 @@ final class StrictTarInputStream extends TarArchiveInputStream {
     }
 
     /** A structural problem of the tar stream, described for the user. */
+    /**
+     * Sits under the library: watches PAX header data for a 1.0 sparse announcement, then counts what passes until
+     * the entry's content is read, and refuses past the cap.
+     */
+    private static final class SparseMapGuard extends java.io.FilterInputStream {
+        private boolean watching;
+        private long watchedHeader;
+        private final StringBuilder window = new StringBuilder();
+        private long armedAt = -1;
+        private long passed;
+
+        SparseMapGuard(InputStream in) {
+            super(in);
+        }
+
+        void watch(boolean paxHeader, long header) {
+            watching = paxHeader;
+            watchedHeader = header;
+            window.setLength(0);
+        }
+
+        void disarm() {
+            armedAt = -1;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                see(new byte[]{(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                see(buffer, offset, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
+        }
+
+        private void see(byte[] buffer, int offset, int n) throws TarStructureException {
+            if (watching) {
+                for (int i = offset; i < offset + n; i++) {
+                    window.append((char) (buffer[i] & 0xff));
+                }
+                if (window.indexOf(PAX_SPARSE_1) >= 0 && armedAt < 0) {
+                    armedAt = watchedHeader;
+                    passed = 0;
+                }
+                if (window.length() > PAX_SPARSE_1.length()) {
+                    window.delete(0, window.length() - PAX_SPARSE_1.length());
+                }
+            }
+            count(n);
+        }
+
+        private void count(long bytes) throws TarStructureException {
+            if (armedAt >= 0) {
+                passed += bytes;
+                if (passed > MAX_SPARSE_MAP_BYTES + 2L * RECORD_SIZE) {
+                    throw new TarStructureException("the PAX 1.0 sparse map announced at byte " + armedAt
+                            + " is larger than the " + MAX_SPARSE_MAP_BYTES + " bytes this check will read "
+                            + "(the tar library holds the map in memory and walks it recursively)");
+                }
+            }
+        }
+    }
+
     static final class TarStructureException extends IOException {
 
         TarStructureException(String message) {

@@ -738,6 +738,39 @@ class TarArchiveCheckTest {
         }
 
         @Test
+        void aPax10SparseMapLargerThanTheMetadataCapIsRefused() throws IOException {
+            // Given a PAX 1.0 sparse entry whose map (at the start of its data, held in memory by the tar library)
+            // lists 400,000 fragments: about 1.6 MB of map
+            StringBuilder map = new StringBuilder("400000\n");
+            for (int i = 0; i < 400_000; i++) {
+                map.append(i).append("\n1\n");
+            }
+            byte[] content = map.append("\n".repeat(512 - map.length() % 512)).append('x').toString()
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            String pax = paxRecord("GNU.sparse.major", "1") + paxRecord("GNU.sparse.minor", "0")
+                    + paxRecord("GNU.sparse.name", "disk.img") + paxRecord("GNU.sparse.realsize", "400000");
+            Path archive = Archives.craftedTar(tempDir.resolve("backup.tar"), List.of(
+                    new Entry("PaxHeaders/disk.img", (byte) 'x', null,
+                            pax.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    new Entry("disk.img", (byte) '0', null, content)));
+
+            // When / Then verification refuses it instead of building an unbounded map in memory
+            assertThatThrownBy(() -> verify(archive))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("PAX 1.0 sparse map");
+        }
+
+        /** One PAX extended-header record: "LEN key=value\\n", LEN counting itself. */
+        private static String paxRecord(String key, String value) {
+            String body = " " + key + "=" + value + "\n";
+            int length = body.length() + String.valueOf(body.length()).length();
+            if (String.valueOf(length).length() > String.valueOf(body.length()).length()) {
+                length++;
+            }
+            return length + body;
+        }
+
+        @Test
         void aChainOfSymlinksThatEachLookSafeIsRefused() {
             // Given a/b -> .. and a/b/c -> .. (each stays inside on its own), then a file written through both
             Path archive = Archives.craftedTar(tempDir.resolve("backup.tar"), List.of(

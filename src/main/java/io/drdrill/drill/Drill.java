@@ -7,6 +7,7 @@ import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.policy.Numbers;
 import io.drdrill.policy.PolicyGate;
+import io.drdrill.restore.FileIdentity;
 import io.drdrill.restore.RestoreResult;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.supplychain.ProvenanceCheck;
@@ -20,6 +21,9 @@ import java.util.Map;
 
 /** The one place that knows every step: runs a step, by name, on a drill context. */
 public final class Drill {
+
+    /** Fact of {@code restore_artifact}: the restored file's identity, for {@code validate_restored_backup}. */
+    public static final String RESTORED_FILE_KEY = "restored_file_key";
 
     private final ManifestLoader manifests = new ManifestLoader();
     private final BackupDigestCheck digest = new BackupDigestCheck();
@@ -61,7 +65,7 @@ public final class Drill {
             case VALIDATE_SBOM -> sbom.verify(manifest.sbom(), backup.sha256());
             case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
             case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR)));
-            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest);
+            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest, context.restoredFileKey());
             case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),
                     context.rtoSeconds().orElseThrow(() -> new DrDrillError("no restore duration was recorded")));
         };
@@ -74,14 +78,23 @@ public final class Drill {
         facts.put("restored_file", result.restoredFile().toString());
         result.stdoutLog().ifPresent(log -> facts.put(RestoreRunner.STDOUT_FACT, log.toString()));
         result.stderrLog().ifPresent(log -> facts.put(RestoreRunner.STDERR_FACT, log.toString()));
+        facts.put(RESTORED_FILE_KEY, result.restoredFileKey());
         return new StepOutcome("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
                 facts);
     }
 
-    private static StepOutcome validateRestored(Manifest manifest) {
+    private static StepOutcome validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
         Path restored = manifest.restore().restoredFile(manifest.backup().path());
         if (!Files.isRegularFile(restored)) {
             throw new DrDrillError("restored backup " + restored + " does not exist");
+        }
+        try {
+            if (restoredFileKey.isPresent() && !restoredFileKey.get().equals(FileIdentity.of(restored))) {
+                throw new DrDrillError("restored backup " + restored + " was replaced after this drill restored it "
+                        + "(another drill of the same manifest?)");
+            }
+        } catch (IOException e) {
+            throw new DrDrillError("restored backup " + restored + " cannot be read: " + e.getMessage(), e);
         }
         String actual;
         try {

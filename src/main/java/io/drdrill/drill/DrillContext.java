@@ -12,6 +12,13 @@ import java.util.Optional;
  * @param now         the drill's notion of "now" for RPO ({@code --current-time} or the clock)
  * @param evidenceDir where restore logs are kept
  * @param rtoSeconds  measured by {@code restore_artifact}, needed by {@code enforce_policies}
+ * @param restoredFileKey identity of the file {@code restore_artifact} restored, checked by
+ *                    {@code validate_restored_backup}
  */
-public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds) {
+public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
+                           Optional<String> restoredFileKey) {
+
+    public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds) {
+        this(manifest, now, evidenceDir, rtoSeconds, Optional.empty());
+    }
 }

@@ -90,6 +90,8 @@ public final class DrDrillProcess {
         public static final String MAX_RTO_SECONDS = "maxRtoSeconds";
         public static final String RTO_SECONDS = "rtoSeconds";
         public static final String RPO_MINUTES = "rpoMinutes";
+        /** Identity of the file the restore produced, checked by the restored-digest step. */
+        public static final String RESTORED_FILE_KEY = "restoredFileKey";
         // results
         public static final String DRILL_STATUS = "drillStatus";
         /** Set by the start listener only; the steps refuse to run without it (a start that skipped it). */

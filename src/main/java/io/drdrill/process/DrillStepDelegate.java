@@ -68,7 +68,8 @@ public class DrillStepDelegate implements JavaDelegate {
         Manifest manifest = drill.reloadManifest(manifestPath,
                 DrillVariables.text(execution, MANIFEST_SHA256).orElseThrow());
         return new DrillContext(manifest, DrillVariables.now(execution), DrillVariables.evidenceDir(execution),
-                DrillVariables.number(execution, RTO_SECONDS));
+                DrillVariables.number(execution, RTO_SECONDS),
+                DrillVariables.text(execution, DrDrillProcess.Variables.RESTORED_FILE_KEY));
     }
 
     private static void publishMetrics(DelegateExecution execution, Map<String, Object> facts) {
@@ -77,6 +78,9 @@ public class DrillStepDelegate implements JavaDelegate {
         }
         if (facts.get("rpo_minutes") instanceof Number rpo) {
             execution.setVariable(RPO_MINUTES, rpo.doubleValue());
+        }
+        if (facts.get(Drill.RESTORED_FILE_KEY) instanceof String key) {
+            execution.setVariable(DrDrillProcess.Variables.RESTORED_FILE_KEY, key);
         }
     }
 

@@ -70,7 +70,17 @@ public final class RestoreRunner {
             runScript(script.get(), manifest, stdout.get(), stderr.get());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new RestoreResult(restored, seconds, stdout, stderr);
+        Map<String, Object> logs = new java.util.LinkedHashMap<>();
+        stdout.ifPresent(log -> logs.put(STDOUT_FACT, log.toString()));
+        stderr.ifPresent(log -> logs.put(STDERR_FACT, log.toString()));
+        if (!Files.isRegularFile(restored)) {
+            throw new DrDrillError("the restore did not produce " + restored, logs);
+        }
+        try {
+            return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored));
+        } catch (IOException e) {
+            throw new DrDrillError("restored file " + restored + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private Path checkScript(Path script, Manifest manifest) {

@@ -113,18 +113,34 @@ class DrillTest {
     }
 
     @Test
-    void restoreThatProducesNothingFailsValidation() {
+    void restoreThatProducesNothingFailsAtTheRestore() {
         // Given a script that restores nothing
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle"))
                 .withCopyBackup(false).withScript("#!/bin/sh\nexit 0\n").write();
         Manifest manifest = drill.loadManifest(bundle.manifestPath());
         DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+
+        // When / Then the restore step itself fails
+        assertThatThrownBy(() -> drill.run(StepName.RESTORE_ARTIFACT, context))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("did not produce");
+    }
+
+    @Test
+    void aRestoredCopyReplacedByAnotherDrillIsNoticed() throws IOException, InterruptedException {
+        // Given a drill that restored its copy, and another drill of the same manifest that then restored its own
+        TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).write();
+        Manifest manifest = drill.loadManifest(bundle.manifestPath());
+        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        String key = (String) drill.run(StepName.RESTORE_ARTIFACT, context).facts().get(Drill.RESTORED_FILE_KEY);
+        Thread.sleep(20);
         drill.run(StepName.RESTORE_ARTIFACT, context);
 
-        // When / Then validating the restored backup fails
-        assertThatThrownBy(() -> drill.run(StepName.VALIDATE_RESTORED_BACKUP, context))
+        // When / Then the first drill's check of its restored copy notices the replacement
+        DrillContext first = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.of(1.0), Optional.of(key));
+        assertThatThrownBy(() -> drill.run(StepName.VALIDATE_RESTORED_BACKUP, first))
                 .isInstanceOf(DrDrillError.class)
-                .hasMessageContaining("does not exist");
+                .hasMessageContaining("was replaced after this drill restored it");
     }
 
     @Test

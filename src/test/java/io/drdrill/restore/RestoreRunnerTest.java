@@ -201,6 +201,7 @@ class RestoreRunnerTest {
         Path script = script("recall.sh", """
                 echo "restoring $BACKUP_PATH"
                 echo "progress 50%" >&2
+                cp "$1" "$4/"
                 echo "done"
                 """);
 
@@ -222,7 +223,7 @@ class RestoreRunnerTest {
         Files.createDirectories(logDir);
         Files.writeString(logDir.resolve(RestoreRunner.STDOUT_LOG), "old stdout\n".repeat(100));
         Files.writeString(logDir.resolve(RestoreRunner.STDERR_LOG), "old stderr\n");
-        Path script = script("recall.sh", "echo new\n");
+        Path script = script("recall.sh", "echo new\ncp \"$1\" \"$4/\"\n");
 
         // When the restore runs
         runner.restore(withScript(script), logDir);
@@ -363,11 +364,11 @@ class RestoreRunnerTest {
         Path stale = Files.writeString(restoreDir.resolve("backup.json"), "from an earlier drill");
         Path script = script("recall.sh", "exit 0\n");
 
-        // When the restore runs
-        RestoreResult result = runner.restore(withScript(script), logDir);
+        // When the restore runs, then it fails: the script produced nothing
+        assertThatThrownBy(() -> runner.restore(withScript(script), logDir)).isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("did not produce");
 
-        // Then the stale file is gone: nothing stands in for this drill's restore
-        assertThat(result.restoredFile()).isEqualTo(stale);
+        // and the stale file is gone: nothing stands in for this drill's restore
         assertThat(stale).doesNotExist();
     }
 

@@ -70,12 +70,19 @@ async function historyVariable(processInstanceId, name) {
 
 async function login(app, user) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   await page.goto(`${base}/camunda/app/${app}/default/`);
   await page.getByPlaceholder('Username').fill(user);
   await page.getByPlaceholder('Password').fill(user === 'admin' ? ADMIN_PASSWORD : USERS[user].password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByText(user === 'admin' ? 'admin' : user, { exact: false }).first().waitFor();
+  try {
+    // the login view goes away once the web app has a session
+    await page.getByPlaceholder('Password').waitFor({ state: 'hidden' });
+  } catch (e) {
+    await page.screenshot({ path: path.join(SHOTS, `login-failed-${app}-${user}.png`) });
+    throw e;
+  }
   return page;
 }
 

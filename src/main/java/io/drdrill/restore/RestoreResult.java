@@ -4,11 +4,18 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * @param durationSeconds wall time of the whole restore (copy and recall script): the drill's RTO
+ * @param durationSeconds wall time of the whole restore (copy and recall script, until the script exited): the
+ *                        drill's RTO
  * @param stdoutLog       recall script stdout, when a script ran
  * @param stderrLog       recall script stderr, when a script ran
  * @param restoredFileKey identity of the restored file as restored (see {@link FileIdentity})
+ * @param containment     how the recall script was kept from outliving the restore, when a script ran
  */
 public record RestoreResult(Path restoredFile, double durationSeconds, Optional<Path> stdoutLog,
-                            Optional<Path> stderrLog, String restoredFileKey) {
+                            Optional<Path> stderrLog, String restoredFileKey, Optional<Containment> containment) {
+
+    public RestoreResult(Path restoredFile, double durationSeconds, Optional<Path> stdoutLog,
+                         Optional<Path> stderrLog, String restoredFileKey) {
+        this(restoredFile, durationSeconds, stdoutLog, stderrLog, restoredFileKey, Optional.empty());
+    }
 }

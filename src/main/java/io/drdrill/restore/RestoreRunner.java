@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code restore_artifact}: copies the backup into the restore folder and/or runs the recall script as
- * {@code script BACKUP PROVENANCE SBOM RESTORE_DIR}. The script runs in a session of its own with a scrubbed
- * environment, its output goes to bounded log files, and on timeout its whole process tree is killed.
+ * {@code script BACKUP PROVENANCE SBOM RESTORE_DIR}. The script runs with a scrubbed environment, its output goes
+ * to bounded log files, and nothing it starts may outlive it: where the machine allows, it is PID 1 of a PID
+ * namespace of its own, which the kernel empties when it exits, is killed on timeout, or the JVM dies (see
+ * {@link RecallWrapper} and {@link Containment}); elsewhere its session, process group and descendants are killed.
+ * The duration (the drill's RTO) ends when the script exits.
  */
 public final class RestoreRunner {
 
@@ -28,15 +30,34 @@ public final class RestoreRunner {
     public static final String STDOUT_FACT = "restore_stdout_log";
     public static final String STDERR_FACT = "restore_stderr_log";
     public static final String STDERR_LOG = "recall-stderr.log";
+    /** Fact naming the {@link Containment#label()} a recall script ran under. */
+    public static final String CONTAINMENT_FACT = "restore_containment";
     static final String SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final long LOG_LIMIT_BYTES = 10L << 20;
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** How long the log readers may take, once the script has exited, to drain what its pipes still hold. */
+    static final long LOG_DRAIN_MILLIS = 3000;
 
     private final List<Path> allowedScriptDirs;
+    private final Optional<RecallWrapper> wrapper;
 
     /** @param allowedScriptDirs folders a recall script must resolve into; empty means the manifest's folder */
     public RestoreRunner(List<Path> allowedScriptDirs) {
+        this(allowedScriptDirs, Optional.empty());
+    }
+
+    /** With a given wrapper instead of the one detected for this machine (tests). */
+    RestoreRunner(List<Path> allowedScriptDirs, RecallWrapper wrapper) {
+        this(allowedScriptDirs, Optional.of(wrapper));
+    }
+
+    private RestoreRunner(List<Path> allowedScriptDirs, Optional<RecallWrapper> wrapper) {
         this.allowedScriptDirs = List.copyOf(allowedScriptDirs);
+        this.wrapper = wrapper;
+    }
+
+    /** How this machine contains recall scripts (probed on first use, once per JVM). */
+    public static Containment containment() {
+        return RecallWrapper.detected().containment();
     }
 
     public RestoreResult restore(Manifest manifest, Path logDir) {
@@ -64,12 +85,18 @@ public final class RestoreRunner {
         }
         Optional<Path> stdout = Optional.empty();
         Optional<Path> stderr = Optional.empty();
+        Optional<Containment> containment = Optional.empty();
+        long ended;
         if (script.isPresent()) {
             stdout = Optional.of(logDir.resolve(STDOUT_LOG));
             stderr = Optional.of(logDir.resolve(STDERR_LOG));
-            runScript(script.get(), manifest, stdout.get(), stderr.get());
+            RecallWrapper recall = wrapper.orElseGet(RecallWrapper::detected);
+            containment = Optional.of(recall.containment());
+            ended = runScript(script.get(), manifest, stdout.get(), stderr.get(), recall);
+        } else {
+            ended = System.nanoTime();
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
+        double seconds = (ended - started) / 1e9;
         Map<String, Object> logs = new java.util.LinkedHashMap<>();
         stdout.ifPresent(log -> logs.put(STDOUT_FACT, log.toString()));
         stderr.ifPresent(log -> logs.put(STDERR_FACT, log.toString()));
@@ -77,7 +104,7 @@ public final class RestoreRunner {
             throw new DrDrillError("the restore did not produce " + restored, logs);
         }
         try {
-            return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored));
+            return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored), containment);
         } catch (IOException e) {
             throw new DrDrillError("restored file " + restored + " cannot be read: " + e.getMessage(), e);
         }
@@ -112,15 +139,12 @@ public final class RestoreRunner {
         }
     }
 
-    private static void runScript(Path script, Manifest manifest, Path stdoutLog, Path stderrLog) {
+    /** @return when the script's process exited ({@link System#nanoTime()}): the end of the restore's own work */
+    private long runScript(Path script, Manifest manifest, Path stdoutLog, Path stderrLog, RecallWrapper wrapper) {
         Manifest.Restore settings = manifest.restore();
-        List<String> command = new ArrayList<>();
-        boolean ownSession = Files.isExecutable(SETSID);
-        if (ownSession) {
-            command.add(SETSID.toString());
-        }
-        command.addAll(List.of(script.toString(), manifest.backup().path().toString(),
-                manifest.provenance().path().toString(), manifest.sbom().path().toString(), settings.outputDir().toString()));
+        List<String> command = wrapper.command(List.of(script.toString(), manifest.backup().path().toString(),
+                manifest.provenance().path().toString(), manifest.sbom().path().toString(),
+                settings.outputDir().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(settings.outputDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -132,7 +156,10 @@ public final class RestoreRunner {
         env.put("PROVENANCE_PATH", manifest.provenance().path().toString());
         env.put("SBOM_PATH", manifest.sbom().path().toString());
         env.put("RESTORE_DIR", settings.outputDir().toString());
+        Map<String, Object> logs = Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString());
 
+        // This thread starts the wrapper and waits for it: the wrapper's parent-death signal is tied to this
+        // thread (see RecallWrapper), so it must not hand the process over to another thread.
         Process process;
         try {
             Files.createDirectories(stdoutLog.getParent());
@@ -145,24 +172,31 @@ public final class RestoreRunner {
         Thread outThread = out.start("recall-stdout");
         Thread errThread = err.start("recall-stderr");
         boolean finished;
+        long ended;
         try {
             finished = process.waitFor(settings.timeoutSeconds(), TimeUnit.SECONDS);
+            // The restore's own work ends here, not after draining logs or killing leftovers.
+            ended = System.nanoTime();
         } catch (InterruptedException e) {
+            // kill with the interrupt flag clear, so that the kill can wait for the recall to be gone
+            int killed = wrapper.kill(process);
+            finishLogs(out, outThread, err, errThread);
             Thread.currentThread().interrupt();
-            ProcessTree.kill(process, ownSession);
-            throw new DrDrillError("restore was interrupted; recall script killed",
-                    Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString()));
+            throw new DrDrillError("restore was interrupted; the recall script's process tree was killed ("
+                    + killed + " process(es))", logs);
+        } catch (RuntimeException | Error e) {
+            wrapper.kill(process);
+            throw e;
         }
-        // Whatever the outcome, nothing the script started may outlive the step.
-        int killed = ProcessTree.kill(process, ownSession);
-        join(outThread);
-        join(errThread);
+        // Whatever the outcome, nothing the script started may outlive the step. In a PID namespace the kernel has
+        // already seen to that when the script exited; this kills it on timeout.
+        int killed = wrapper.kill(process);
+        finishLogs(out, outThread, err, errThread);
         for (BoundedLog log : List.of(out, err)) {
             if (log.failure() != null) {
                 throw new DrDrillError("the recall script's output could not be kept: " + log.failure().getMessage());
             }
         }
-        Map<String, Object> logs = Map.of(STDOUT_FACT, stdoutLog.toString(), STDERR_FACT, stderrLog.toString());
         if (!finished) {
             throw new DrDrillError("recall script timed out after " + settings.timeoutSeconds()
                     + "s; its process tree was killed (" + killed + " process(es))", logs);
@@ -173,11 +207,37 @@ public final class RestoreRunner {
             throw new DrDrillError("recall script exited with code " + code
                     + (last.isEmpty() ? "" : ": " + last), logs);
         }
+        return ended;
     }
 
-    private static void join(Thread thread) {
+    /**
+     * The script has exited: the readers take what the pipes still hold and end. A reader still running after
+     * {@link #LOG_DRAIN_MILLIS} (its pipe is held and fed by a process that escaped, outside a namespace) is closed.
+     */
+    private static void finishLogs(BoundedLog out, Thread outThread, BoundedLog err, Thread errThread) {
+        out.stop();
+        err.stop();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOG_DRAIN_MILLIS);
+        join(outThread, deadline);
+        join(errThread, deadline);
+        if (outThread.isAlive()) {
+            out.close();
+        }
+        if (errThread.isAlive()) {
+            err.close();
+        }
+        long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        join(outThread, closing);
+        join(errThread, closing);
+    }
+
+    private static void join(Thread thread, long deadlineNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (millis <= 0) {
+            return;
+        }
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

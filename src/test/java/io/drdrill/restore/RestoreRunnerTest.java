@@ -3,6 +3,7 @@ package io.drdrill.restore;
 import io.drdrill.drill.DrDrillError;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,7 @@ class RestoreRunnerTest {
     private Path restoreDir;
     private Path logDir;
     private final RestoreRunner runner = new RestoreRunner(List.of());
+    private final List<Survivors> markers = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -218,6 +220,51 @@ class RestoreRunnerTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aChattyScriptsLogIsCutAtTheLimitAndTheScriptNeverBlocks() throws IOException {
+        // Given a script that writes 2 MiB more than the log limit to stdout, then finishes its restore
+        Path script = script("recall.sh", """
+                head -c %d /dev/zero | tr '\\0' x
+                echo "still running" >&2
+                cp "$BACKUP_PATH" "$RESTORE_DIR/"
+                """.formatted(RestoreRunner.LOG_LIMIT_BYTES + (2 << 20)));
+
+        // When the restore runs
+        RestoreResult result = runner.restore(withScript(script), logDir);
+
+        // Then the script ran to its end, and the stdout log holds exactly the limit and a note
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+        assertThat(logDir.resolve(RestoreRunner.STDERR_LOG)).hasContent("still running\n");
+        String note = "\n[log truncated at " + RestoreRunner.LOG_LIMIT_BYTES + " bytes]\n";
+        Path stdout = logDir.resolve(RestoreRunner.STDOUT_LOG);
+        assertThat(Files.size(stdout)).isEqualTo(RestoreRunner.LOG_LIMIT_BYTES + note.length());
+        try (var in = Files.newInputStream(stdout)) {
+            assertThat(in.skip(RestoreRunner.LOG_LIMIT_BYTES - 1)).isEqualTo(RestoreRunner.LOG_LIMIT_BYTES - 1);
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("x" + note);
+        }
+    }
+
+    @Test
+    void outputStillInThePipeWhenTheScriptExitsIsKept() throws IOException {
+        // Given a script that writes far more than a pipe holds and exits the moment it has written it
+        Path script = script("recall.sh", """
+                cp "$BACKUP_PATH" "$RESTORE_DIR/"
+                seq 1 100000
+                printf 'last words'
+                """);
+
+        // When the restore runs
+        runner.restore(withScript(script), logDir);
+
+        // Then every byte is in the log, up to the last one written before the exit
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; i <= 100000; i++) {
+            expected.append(i).append('\n');
+        }
+        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).hasContent(expected + "last words");
+    }
+
+    @Test
     void logFilesOfAnEarlierRunAreOverwritten() throws IOException {
         // Given logs left by an earlier run
         Files.createDirectories(logDir);
@@ -281,14 +328,14 @@ class RestoreRunnerTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void timeoutKillsTheScriptAndEveryProcessItStarted() throws Exception {
-        // Given a script that starts a background child, records its PID, then hangs
-        Path pidFile = restoreDir.resolve("child.pid");
+        // Given a script that starts a background child (found by its unique sleep argument: the PID the script
+        // sees is one of its own PID namespace), says so, then hangs
+        Survivors child = survivors(Survivors.sleeping(300));
         Path script = script("recall.sh", """
-                sleep 300 &
-                echo $! > "$RESTORE_DIR/child.pid"
-                echo "started child $!"
+                sleep %s &
+                echo "started child"
                 sleep 300
-                """);
+                """.formatted(child.marker));
 
         // When the restore runs with a 1 second timeout
         long started = System.nanoTime();
@@ -302,59 +349,40 @@ class RestoreRunnerTest {
         assertThat(took).isLessThan(Duration.ofSeconds(30));
         assertThat(error.facts()).containsKeys(RestoreRunner.STDOUT_FACT, RestoreRunner.STDERR_FACT);
         // and the background child is gone too
-        assertThat(pidFile).exists();
-        long childPid = Long.parseLong(Files.readString(pidFile).strip());
-        assertThat(awaitDead(childPid, Duration.ofSeconds(5)))
-                .as("background child %d still alive after the timeout", childPid).isTrue();
-        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).content().startsWith("started child " + childPid);
+        assertThat(logDir.resolve(RestoreRunner.STDOUT_LOG)).content().startsWith("started child");
+        assertThat(child.aliveAfter(Duration.ofSeconds(5))).as("background child still alive after the timeout")
+                .isEmpty();
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void backgroundChildOfASuccessfulScriptDoesNotOutliveTheStep() throws Exception {
-        // Given a script that leaves a background child behind and exits 0 at once
-        Path pidFile = restoreDir.resolve("child.pid");
-        Path script = script("recall.sh", """
-                sleep 300 > /dev/null 2>&1 &
-                echo $! > "$RESTORE_DIR/child.pid"
+        // Given a script that leaves a background child behind and exits 0 once the child runs
+        Survivors child = survivors(Survivors.sleeping(300));
+        Path script = TestBundle.writeExecutable(bundle.resolve("recall.sh"), "#!/bin/sh\n" + child.awaitFunction() + """
+                sleep %s > /dev/null 2>&1 &
+                await_children 1
                 cp "$BACKUP_PATH" "$RESTORE_DIR/"
                 exit 0
-                """);
+                """.formatted(child.marker));
 
         // When the restore runs
         RestoreResult result = runner.restore(withScript(script), logDir);
 
         // Then it succeeded and the left-over child was killed
         assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
-        long childPid = Long.parseLong(Files.readString(pidFile).strip());
-        assertThat(awaitDead(childPid, Duration.ofSeconds(5)))
-                .as("background child %d still alive after the step", childPid).isTrue();
+        assertThat(child.aliveAfter(Duration.ofSeconds(5))).as("background child still alive after the step")
+                .isEmpty();
     }
 
-    /**
-     * Polls until the process is gone. A killed orphan may stay a zombie until init reaps it; it is dead, so a
-     * zombie counts as not alive.
-     */
-    private static boolean awaitDead(long pid, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        do {
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive || isZombie(pid)) {
-                return true;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return false;
+    private Survivors survivors(Survivors marker) {
+        markers.add(marker);
+        return marker;
     }
 
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String afterName = stat.substring(stat.lastIndexOf(')') + 1).strip();
-            return afterName.startsWith("Z") || afterName.startsWith("X");
-        } catch (IOException e) {
-            return true; // gone
-        }
+    @AfterEach
+    void killSurvivors() {
+        markers.forEach(Survivors::killAll);
     }
 
     @Test

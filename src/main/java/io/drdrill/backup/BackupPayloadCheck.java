@@ -39,6 +39,10 @@ public final class BackupPayloadCheck {
     private final TarArchiveCheck archives = new TarArchiveCheck();
 
     public StepOutcome verify(Path backup, BackupFormat format) {
+        if (!Files.isRegularFile(backup)) {
+            // a FIFO or device put there since the digest step would block or never end
+            throw new DrDrillError("backup " + backup + " does not exist or is not a regular file");
+        }
         return switch (format) {
             case JSON -> withFormat(format, verify(backup));
             case RAW -> StepOutcome.of("raw backup: the payload is opaque, the digest is the whole check",

@@ -2,8 +2,10 @@ package io.drdrill.cli;
 
 import io.drdrill.DrDrillApplication;
 import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.evidence.InputGuard;
+import io.drdrill.manifest.DrillInputs;
+import io.drdrill.manifest.Instants;
 import io.drdrill.manifest.InvalidManifestException;
-import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.DrillResult;
 import org.springframework.boot.WebApplicationType;
@@ -16,8 +18,11 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code dr-drill run}: one drill on the embedded engine, one verdict line, an exit code per outcome. */
@@ -67,38 +72,125 @@ public class RunCommand implements Callable<Integer> {
         if (currentTime != null) {
             variables.put(DrDrillProcess.Variables.CURRENT_TIME, currentTime);
         }
-        DrillResult result;
         try (ConfigurableApplicationContext engine = startEngine(manifestFile.getParent(),
                 paths.evidenceDir().resolve(LOG_FILE))) {
-            result = engine.getBean(HeadlessDrill.class).run(variables);
+            Outcome outcome = drill(engine.getBean(HeadlessDrill.class), variables, paths);
+            (outcome.exit() == ExitCode.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut())
+                    .println(outcome.line());
+            return outcome.exit().code();
         } catch (RuntimeException e) {
-            spec.commandLine().getErr().println(Verdict.error(HeadlessDrill.DrillNotFinished.rootMessage(e)
-                    + " (log: " + paths.evidenceDir().resolve(LOG_FILE) + ")"));
+            spec.commandLine().getErr().println(notCarriedOut(e, paths));
             return ExitCode.ERROR.code();
         }
-        spec.commandLine().getOut().println(Verdict.of(result));
-        return ExitCode.of(result.status().orElseThrow()).code();
     }
 
+    /** What the command prints and returns for one drill: the verdict line and its exit code. */
+    record Outcome(ExitCode exit, String line) {
+    }
+
+    /** Runs the drill on a started engine; a drill the engine could not finish is exit 4, never a verdict. */
+    static Outcome drill(HeadlessDrill headless, Map<String, Object> variables, EvidencePaths paths) {
+        try {
+            DrillResult result = headless.run(variables);
+            return new Outcome(ExitCode.of(result.status().orElseThrow()), Verdict.of(result));
+        } catch (RuntimeException e) {
+            return new Outcome(ExitCode.ERROR, notCarriedOut(e, paths));
+        }
+    }
+
+    private static String notCarriedOut(RuntimeException e, EvidencePaths paths) {
+        return Verdict.error(HeadlessDrill.DrillNotFinished.rootMessage(e)
+                + " (log: " + paths.evidenceDir().resolve(LOG_FILE) + ")");
+    }
+
+    /**
+     * Everything that can be known to fail before a drill starts is refused here, with exit 2 and nothing
+     * written: a bad time, a manifest that is no regular file, evidence paths that are folders, and any write
+     * that would land on one of the drill's inputs.
+     */
     private void validate(EvidencePaths paths) {
         if (currentTime != null) {
             try {
-                ManifestLoader.instant(currentTime, "--current-time");
+                Instants.require(currentTime, "--current-time");
             } catch (InvalidManifestException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--current-time: expected an ISO-8601 "
-                        + "date-time such as 2026-01-31T23:00:00Z, got '" + currentTime + "'");
+                throw invalid(e.getMessage());
             }
+        }
+        Path manifestFile = manifest.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(manifestFile) && !Files.exists(manifestFile)) {
+            throw invalid("--manifest " + manifestFile + " is a symbolic link that resolves to nothing "
+                    + "(a loop or a missing target)");
+        }
+        if (Files.exists(manifestFile) && !Files.isRegularFile(manifestFile)) {
+            throw invalid("--manifest " + manifestFile + " is " + kind(manifestFile) + ", not a regular file");
+        }
+        requireFileTarget("--output", paths.report());
+        requireFileTarget("--ndjson", paths.events());
+        List<InputGuard.Write> writes = new ArrayList<>(List.of(
+                new InputGuard.Write("--output", paths.report()), new InputGuard.Write("--ndjson", paths.events())));
+        InputGuard.evidenceWrites(paths, Optional.of(paths.evidenceDir().resolve(LOG_FILE))).stream()
+                .skip(2).forEach(writes::add);
+        InputGuard.conflict(DrillInputs.of(manifestFile), writes).ifPresent(conflict -> {
+            throw invalid(conflict);
+        });
+        if (Files.exists(paths.evidenceDir()) && !Files.isDirectory(paths.evidenceDir())) {
+            throw invalid("--evidence-dir " + paths.evidenceDir() + " is " + kind(paths.evidenceDir())
+                    + ", not a folder");
         }
         for (Path dir : new Path[]{paths.report().getParent(), paths.events().getParent(), paths.evidenceDir()}) {
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "cannot create evidence folder " + dir);
+                throw invalid("cannot create evidence folder " + dir);
             }
             if (!Files.isWritable(dir)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "evidence folder " + dir + " is not writable");
+                throw invalid("evidence folder " + dir + " is not writable");
             }
         }
+        try {
+            // the engine's log is appended by the logging library, which would follow a link planted there
+            Path log = paths.evidenceDir().resolve(LOG_FILE);
+            if (Files.isSymbolicLink(log)) {
+                Files.delete(log);
+            }
+        } catch (IOException e) {
+            throw invalid("cannot replace the link at " + paths.evidenceDir().resolve(LOG_FILE));
+        }
+    }
+
+    private void requireFileTarget(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw invalid(option + " " + file + " is a folder; give the path of a file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw invalid(option + " " + file + " is " + kind(file) + ", not a regular file");
+        }
+    }
+
+    private static String kind(Path path) {
+        if (Files.isDirectory(path)) {
+            return "a folder";
+        }
+        if (Files.isRegularFile(path)) {
+            return "a file";
+        }
+        try {
+            Object type = Files.readAttributes(path, "unix:mode").get("mode");
+            int mode = type instanceof Integer m ? m & 0170000 : 0;
+            return switch (mode) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
+    private CommandLine.ParameterException invalid(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     /** The command line names a file anywhere; it becomes a one-folder catalog so the engine checks it alike. */

@@ -3,6 +3,7 @@ package io.drdrill.drill;
 import io.drdrill.backup.BackupDigestCheck;
 import io.drdrill.backup.BackupPayloadCheck;
 import io.drdrill.backup.Sha256;
+import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.policy.Numbers;
@@ -15,6 +16,7 @@ import io.drdrill.supplychain.SbomCheck;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,16 +80,49 @@ public final class Drill {
         facts.put("restored_file", result.restoredFile().toString());
         result.stdoutLog().ifPresent(log -> facts.put(RestoreRunner.STDOUT_FACT, log.toString()));
         result.stderrLog().ifPresent(log -> facts.put(RestoreRunner.STDERR_FACT, log.toString()));
+        result.containment().ifPresent(how -> facts.put(RestoreRunner.CONTAINMENT_FACT, how.label()));
         facts.put(RESTORED_FILE_KEY, result.restoredFileKey());
         return new StepOutcome("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
                 facts);
     }
 
-    private static StepOutcome validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
-        Path restored = manifest.restore().restoredFile(manifest.backup().path());
-        if (!Files.isRegularFile(restored)) {
+    /**
+     * A restore must produce its own bytes: a symbolic link to the backup, or a hard link (the same device and
+     * inode) to the backup or any other input, would pass a digest check while nothing was restored.
+     */
+    private static void requireOwnBytes(Manifest manifest, Path restored) {
+        if (Files.isSymbolicLink(restored)) {
+            String target;
+            try {
+                target = String.valueOf(Files.readSymbolicLink(restored));
+            } catch (IOException e) {
+                target = "?";
+            }
+            throw new DrDrillError("restored backup " + restored + " is a symbolic link (to " + target
+                    + "), not a restored copy: a link is no restore");
+        }
+        if (!Files.isRegularFile(restored, LinkOption.NOFOLLOW_LINKS)) {
             throw new DrDrillError("restored backup " + restored + " does not exist");
         }
+        for (DrillInputs.Input input : DrillInputs.of(manifest)) {
+            if (input.field().equals(DrillInputs.RESTORED_COPY)) {
+                continue;
+            }
+            try {
+                if (Files.exists(input.path()) && Files.isSameFile(restored, input.path())) {
+                    throw new DrDrillError("restored backup " + restored + " is the same file (device and inode) as "
+                            + input.field() + " " + input.path() + ": a hard link is no restore");
+                }
+            } catch (IOException e) {
+                throw new DrDrillError("restored backup " + restored + " cannot be compared with " + input.field()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static StepOutcome validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
+        Path restored = manifest.restore().restoredFile(manifest.backup().path());
+        requireOwnBytes(manifest, restored);
         try {
             if (restoredFileKey.isPresent() && !restoredFileKey.get().equals(FileIdentity.of(restored))) {
                 throw new DrDrillError("restored backup " + restored + " was replaced after this drill restored it "

@@ -1,6 +1,9 @@
 package io.drdrill.evidence;
 
+import io.drdrill.restore.RestoreRunner;
+
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where one drill's evidence goes. {@code drill-metrics.json} and {@code restore/} live in the evidence folder. */
 public record EvidencePaths(Path report, Path events, Path evidenceDir) {
@@ -22,5 +25,11 @@ public record EvidencePaths(Path report, Path events, Path evidenceDir) {
 
     public Path metrics() {
         return evidenceDir.resolve(METRICS_FILE);
+    }
+
+    /** The recall script's stdout and stderr logs. */
+    public List<Path> restoreLogs() {
+        Path dir = evidenceDir.resolve(RestoreRunner.LOG_DIR);
+        return List.of(dir.resolve(RestoreRunner.STDOUT_LOG), dir.resolve(RestoreRunner.STDERR_LOG));
     }
 }

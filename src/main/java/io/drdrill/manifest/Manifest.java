@@ -26,8 +26,18 @@ public record Manifest(Path source, String sha256, Backup backup, Sbom sbom, Pro
         }
     }
 
-    /** @param requireDigestMatch the SBOM must name the backup's SHA-256 ({@code sbom.require_digest_match}, default true) */
-    public record Sbom(Path path, boolean requireDigestMatch) {
+    /**
+     * @param requireDigestMatch the SBOM must name the backup's SHA-256 ({@code sbom.require_digest_match}, default true)
+     * @param minComponents      the SBOM must list at least this many components ({@code sbom.min_components},
+     *                           default 1): an SBOM that lists nothing attests nothing about the backup
+     */
+    public record Sbom(Path path, boolean requireDigestMatch, int minComponents) {
+
+        public static final int DEFAULT_MIN_COMPONENTS = 1;
+
+        public Sbom(Path path, boolean requireDigestMatch) {
+            this(path, requireDigestMatch, DEFAULT_MIN_COMPONENTS);
+        }
 
         public Sbom(Path path) {
             this(path, true);

@@ -12,10 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +32,7 @@ public final class ManifestLoader {
     private static final Map<String, Set<String>> KNOWN_FIELDS = Map.of(
             "", Set.of("backup", "sbom", "provenance", "restore", "policies", "description", "$schema"),
             "backup", Set.of("path", "sha256", "captured_at", "format"),
-            "sbom", Set.of("path", "require_digest_match"),
+            "sbom", Set.of("path", "require_digest_match", "min_components"),
             "provenance", Set.of("path", "trusted_keys", "require_signature", "expected_builder_ids",
                     "allowed_predicate_types"),
             "restore", Set.of("output_dir", "script", "copy_backup", "timeout_seconds"),
@@ -122,8 +118,9 @@ public final class ManifestLoader {
 
     private static Manifest.Sbom sbom(JsonNode root, Path base) {
         JsonNode sbom = section(root, "sbom");
+        long minComponents = optionalNonNegativeInteger(sbom, "sbom.min_components", 1);
         return new Manifest.Sbom(path(sbom, "sbom.path", base),
-                optionalBoolean(sbom, "sbom.require_digest_match", true));
+                optionalBoolean(sbom, "sbom.require_digest_match", true), (int) Math.min(minComponents, Integer.MAX_VALUE));
     }
 
     private static Manifest.Provenance provenance(JsonNode root, Path base) {
@@ -206,18 +203,9 @@ public final class ManifestLoader {
         return hex.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** ISO-8601 date-time; without an offset it is UTC. */
+    /** ISO-8601 date-time; without an offset it is UTC; within the years {@link Instants} accepts. */
     public static Instant instant(String value, String field) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException withOffset) {
-            try {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException withoutOffset) {
-                throw new InvalidManifestException("manifest field " + field
-                        + ": expected an ISO-8601 date-time such as 2026-01-31T23:00:00Z, got '" + abbreviate(value) + "'");
-            }
-        }
+        return Instants.require(value, "manifest field " + field);
     }
 
     private static JsonNode section(JsonNode root, String name) {
@@ -268,6 +256,18 @@ public final class ManifestLoader {
             throw new InvalidManifestException("manifest field " + field + ": must be true or false");
         }
         return node.booleanValue();
+    }
+
+    private static long optionalNonNegativeInteger(JsonNode section, String field, long fallback) {
+        JsonNode node = section.get(leaf(field));
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
+            throw new InvalidManifestException("manifest field " + field + ": must be a non-negative integer, got "
+                    + abbreviate(node.toString()));
+        }
+        return node.longValue();
     }
 
     private static long optionalPositiveInteger(JsonNode section, String field, long fallback) {

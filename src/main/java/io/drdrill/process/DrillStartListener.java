@@ -2,6 +2,8 @@ package io.drdrill.process;
 
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.EvidenceWriter;
+import io.drdrill.evidence.InputGuard;
+import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.InvalidManifestException;
 import io.drdrill.manifest.ManifestCatalog;
 import io.drdrill.manifest.ManifestRefusedException;
@@ -59,6 +61,7 @@ public class DrillStartListener implements ExecutionListener {
         Instant started = Instant.now();
         String runId = newRunId(started);
         EvidencePaths paths = paths(execution, runId);
+        refuseWritesOntoInputs(execution, paths);
         execution.setVariable(RUN_ID, runId);
         execution.setVariable(STARTED_AT, started.toString());
         execution.setVariable(REPORT_PATH, paths.report().toString());
@@ -87,6 +90,23 @@ public class DrillStartListener implements ExecutionListener {
         } catch (InvalidManifestException invalid) {
             // a missing or broken manifest is a drill that runs and is recorded as invalid
         }
+    }
+
+    /**
+     * Inputs are read-only to a drill: a start whose evidence (or restored copy) would land on one of its inputs
+     * is refused before anything is written, like a refused caller input.
+     */
+    private void refuseWritesOntoInputs(DelegateExecution execution, EvidencePaths paths) {
+        java.util.Optional<Path> manifest;
+        try {
+            manifest = DrillVariables.text(execution, MANIFEST).map(catalog::resolve);
+        } catch (RuntimeException unresolved) {
+            return; // recorded as an invalid drill by Task_LoadManifest; its evidence paths are checked below
+        }
+        manifest.ifPresent(file -> InputGuard.conflict(DrillInputs.of(file),
+                InputGuard.evidenceWrites(paths, java.util.Optional.empty())).ifPresent(conflict -> {
+            throw new AuthorizationException("refused: " + conflict);
+        }));
     }
 
     /** Why the caller's variables are not acceptable, if they are not. */

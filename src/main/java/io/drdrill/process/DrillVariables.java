@@ -1,7 +1,6 @@
 package io.drdrill.process;
 
-import io.drdrill.manifest.InvalidManifestException;
-import io.drdrill.manifest.ManifestLoader;
+import io.drdrill.manifest.Instants;
 import org.camunda.bpm.engine.delegate.VariableScope;
 
 import java.nio.file.Path;
@@ -36,14 +35,7 @@ final class DrillVariables {
     /** {@code currentTime} when given (ISO-8601, no offset = UTC), else the clock. */
     static Instant now(VariableScope scope) {
         return text(scope, CURRENT_TIME).filter(s -> !s.isBlank())
-                .map(s -> {
-                    try {
-                        return ManifestLoader.instant(s, CURRENT_TIME);
-                    } catch (InvalidManifestException e) {
-                        throw new InvalidManifestException("process variable currentTime: expected an ISO-8601 "
-                                + "date-time such as 2026-01-31T23:00:00Z, got '" + Texts.limit(s, 80) + "'");
-                    }
-                })
+                .map(s -> Instants.require(s, "process variable " + CURRENT_TIME))
                 .orElseGet(Instant::now);
     }
 

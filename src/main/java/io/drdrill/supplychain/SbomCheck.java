@@ -29,13 +29,14 @@ public final class SbomCheck {
         Path file = settings.path();
         JsonNode root = JsonFiles.parse(JsonFiles.read(file, "SBOM", MAX_SBOM_BYTES), file, "SBOM");
         try {
-            return check(root, settings.requireDigestMatch(), backupSha256);
+            return check(root, settings, backupSha256);
         } catch (DrDrillError e) {
             throw new DrDrillError("SBOM " + file.getFileName() + ": " + e.getMessage(), e.facts());
         }
     }
 
-    private StepOutcome check(JsonNode root, boolean requireDigestMatch, String backupSha256) {
+    private StepOutcome check(JsonNode root, Manifest.Sbom settings, String backupSha256) {
+        boolean requireDigestMatch = settings.requireDigestMatch();
         SbomFormat format = SbomFormat.detect(root);
         SchemaReport report = switch (format) {
             case CYCLONEDX -> cycloneDx.validate(root);
@@ -51,6 +52,14 @@ public final class SbomCheck {
                     facts);
         }
         facts.put("sbom_components", format.countParts(root));
+        int listed = format.listedComponents(root);
+        if (listed < settings.minComponents()) {
+            throw new DrDrillError(listed == 0
+                    ? "the SBOM lists no components: it attests nothing about the backup's contents "
+                    + "(sbom.min_components: 0 accepts that)"
+                    : "the SBOM lists " + count(listed, "component") + ", fewer than sbom.min_components "
+                    + settings.minComponents(), facts);
+        }
         facts.put("sbom_schema", report.description());
         facts.put("sbom_digest_match", requireDigestMatch ? bind(format, root, backupSha256, facts) : NOT_REQUIRED);
         return new StepOutcome(notes(format, facts), facts);

@@ -81,6 +81,17 @@ enum SbomFormat {
         };
     }
 
+    /**
+     * What {@code sbom.min_components} counts: CycloneDX components (nested ones too), SPDX 2 packages plus
+     * files, SPDX 3 software packages, files and snippets (the document and its creation info are no component).
+     */
+    int listedComponents(JsonNode root) {
+        return switch (this) {
+            case CYCLONEDX, SPDX_2 -> countParts(root);
+            case SPDX_3 -> Spdx3StructureCheck.softwareElementCount(root);
+        };
+    }
+
     private static int countComponents(JsonNode components) {
         int count = 0;
         for (JsonNode component : components) {

@@ -112,6 +112,17 @@ final class Spdx3StructureCheck {
     }
 
     /** Items of the graph that are elements (have an spdxId). */
+    static int softwareElementCount(JsonNode root) {
+        int count = 0;
+        for (JsonNode item : root.path("@graph")) {
+            String type = text(item, "type");
+            if (type.equals("software_Package") || type.equals("software_File") || type.equals("software_Snippet")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     static int elementCount(JsonNode root) {
         int count = 0;
         for (JsonNode item : root.path("@graph")) {

@@ -1,7 +1,7 @@
 package io.drdrill.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.testsupport.Processes;
+import io.drdrill.testsupport.Hostile;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,9 +146,9 @@ class DrDrillCommandIT {
     void aHangingRecallScriptIsKilledWithItsChildrenAndTheDrillFails() throws Exception {
         // Given a recall script that starts a helper process and then hangs, with a 2-second timeout
         Path bundle = copySample();
-        Path pidFile = work.resolve("child.pid");
+        String marker = Hostile.marker();
         TestBundle.writeExecutable(bundle.resolve("recall.sh"),
-                "#!/bin/sh\nsleep 300 &\necho $! > '" + pidFile + "'\nsleep 300\n");
+                "#!/bin/sh\nsleep " + marker + " &\nsleep " + marker + "\n");
         Path manifest = bundle.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"timeout_seconds\": 300",
                 "\"timeout_seconds\": 2"));
@@ -159,8 +159,7 @@ class DrDrillCommandIT {
         // Then it fails at restore_artifact and nothing the script started is still running
         assertThat(run.exit).isEqualTo(1);
         assertThat(run.stdout).contains("FAIL at restore_artifact: recall script timed out after 2s");
-        long child = Long.parseLong(Files.readString(pidFile).strip());
-        assertThat(Processes.isRunning(child)).as("the script's background child %d", child).isFalse();
+        assertThat(Hostile.survivors(marker)).as("the script and its background child").isEmpty();
     }
 
     @Test

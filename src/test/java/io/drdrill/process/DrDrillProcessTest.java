@@ -301,6 +301,29 @@ class DrDrillProcessTest {
         assertThat(report(bundle).path("status").asText()).isEqualTo("running");
     }
 
+    @Test
+    void aStartWhoseEvidenceWouldReplaceTheBackupIsRefusedAndWritesNothing() throws IOException {
+        // Given a bundle, and a start whose report path is the backup itself
+        TestBundle bundle = TestBundle.create(dir).write();
+        byte[] backup = Files.readAllBytes(bundle.backupPath());
+        Map<String, Object> variables = new java.util.HashMap<>();
+        variables.put(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()));
+        variables.put(REPORT_PATH, bundle.backupPath().toString());
+        variables.put(EVIDENCE_DIR, bundle.evidenceDir().toString());
+
+        // When the drill is started
+        // Then the start is refused naming both paths, no instance exists and the backup is untouched
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables))
+                .isInstanceOf(org.camunda.bpm.engine.AuthorizationException.class)
+                .hasMessageContaining("the report " + bundle.backupPath() + " would be written onto the drill's input "
+                        + "backup.path");
+        assertThat(runtimeService().createProcessInstanceQuery().processDefinitionKey(DrDrillProcess.PROCESS_KEY)
+                .variableValueEquals(REPORT_PATH, bundle.backupPath().toString()).count()).isZero();
+        assertThat(Files.readAllBytes(bundle.backupPath())).isEqualTo(backup);
+        assertThat(bundle.evidenceDir()).doesNotExist();
+    }
+
     private ProcessInstance start(TestBundle bundle) {
         return start(bundle, Map.of());
     }

@@ -97,28 +97,39 @@ class SbomCheckTest {
         }
 
         @Test
-        void emptyComponentsPassWhenTheDigestIsBound() throws IOException {
+        void emptyComponentsFailBecauseAnSbomThatListsNothingAttestsNothing() throws IOException {
             // Given a schema-valid CycloneDX SBOM with no components that names the backup in its metadata
             Path sbom = json("sbom.json", TestBundle.sbom(0, DIGEST));
 
-            // When it is validated
-            StepOutcome outcome = verifyBound(sbom);
-
-            // Then it passes and reports no components
-            assertThat(outcome.facts()).containsEntry("sbom_components", 0);
+            // When it is validated with the default sbom.min_components (1)
+            // Then it fails saying the SBOM lists no components
+            assertThatThrownBy(() -> verifyBound(sbom)).isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("the SBOM lists no components");
         }
 
         @Test
-        void absentComponentsPassWhenTheDigestIsBound() throws IOException {
+        void absentComponentsPassWhenMinComponentsIsZero() throws IOException {
             // Given a CycloneDX SBOM without a components array (optional in the schema)
             ObjectNode sbom = TestBundle.sbom(0, DIGEST);
             sbom.remove("components");
 
-            // When it is validated
-            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+            // When it is validated with sbom.min_components 0
+            StepOutcome outcome = check.verify(new Manifest.Sbom(json("sbom.json", sbom), true, 0), DIGEST);
 
             // Then it passes with 0 components
             assertThat(outcome.facts()).containsEntry("sbom_components", 0);
+        }
+
+        @Test
+        void fewerComponentsThanMinComponentsFailNamingBothCounts() throws IOException {
+            // Given an SBOM with 2 components
+            Path sbom = json("sbom.json", TestBundle.sbom(2, DIGEST));
+
+            // When it is validated with sbom.min_components 3
+            // Then it fails naming the count and the minimum
+            assertThatThrownBy(() -> check.verify(new Manifest.Sbom(sbom, true, 3), DIGEST))
+                    .isInstanceOf(DrDrillError.class)
+                    .hasMessageContaining("lists 2 components, fewer than sbom.min_components 3");
         }
 
         @Test

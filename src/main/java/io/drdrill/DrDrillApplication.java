@@ -1,13 +1,8 @@
 package io.drdrill;
 
-import io.drdrill.cli.DrDrillCommand;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The DR Drill Orchestrator: {@code dr-drill run} for pipelines; the engine behind every entry point. */
+/** The DR Drill Orchestrator's Spring application: the engine behind every entry point ({@link Main}). */
 @SpringBootApplication
 public class DrDrillApplication {
-
-    public static void main(String[] args) {
-        System.exit(DrDrillCommand.execute(args));
-    }
 }

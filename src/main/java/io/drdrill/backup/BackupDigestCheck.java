@@ -1,7 +1,8 @@
 package io.drdrill.backup;
 
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Sha256;
+import io.drdrill.step.StepResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** {@code verify_backup_digest}: the backup exists and its streamed SHA-256 equals the manifest's. */
 public final class BackupDigestCheck {
 
-    public StepOutcome verify(Path backup, String expectedSha256) {
+    public StepResult verify(Path backup, String expectedSha256) {
         if (!Files.isRegularFile(backup)) {
             throw new DrDrillError("backup " + backup + " does not exist or is not a regular file");
         }
@@ -31,6 +32,6 @@ public final class BackupDigestCheck {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("backup_sha256", "sha256:" + actual);
         facts.put("backup_bytes", size);
-        return new StepOutcome("sha256:" + actual + " matches the manifest (" + size + " bytes)", facts);
+        return new StepResult("sha256:" + actual + " matches the manifest (" + size + " bytes)", facts);
     }
 }

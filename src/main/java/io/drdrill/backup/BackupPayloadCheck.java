@@ -1,12 +1,13 @@
 package io.drdrill.backup;
 
+import io.drdrill.step.Text;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.BackupFormat;
 
 import java.io.IOException;
@@ -38,28 +39,28 @@ public final class BackupPayloadCheck {
 
     private final TarArchiveCheck archives = new TarArchiveCheck();
 
-    public StepOutcome verify(Path backup, BackupFormat format) {
+    public StepResult verify(Path backup, BackupFormat format) {
         if (!Files.isRegularFile(backup)) {
             // a FIFO or device put there since the digest step would block or never end
             throw new DrDrillError("backup " + backup + " does not exist or is not a regular file");
         }
         return switch (format) {
             case JSON -> withFormat(format, verify(backup));
-            case RAW -> StepOutcome.of("raw backup: the payload is opaque, the digest is the whole check",
+            case RAW -> StepResult.of("raw backup: the payload is opaque, the digest is the whole check",
                     "backup_format", format.id());
             case TAR, TAR_GZ -> archives.verify(backup, format);
         };
     }
 
-    private static StepOutcome withFormat(BackupFormat format, StepOutcome outcome) {
+    private static StepResult withFormat(BackupFormat format, StepResult outcome) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("backup_format", format.id());
         facts.putAll(outcome.facts());
-        return new StepOutcome(outcome.notes(), facts);
+        return new StepResult(outcome.notes(), facts);
     }
 
     /** The {@code json} check: every service is ready. */
-    public StepOutcome verify(Path backup) {
+    public StepResult verify(Path backup) {
         try (InputStream in = Files.newInputStream(backup); JsonParser parser = JSON.createParser(in)) {
             Tally tally = scan(parser, backup);
             if (tally.services == 0) {
@@ -71,7 +72,7 @@ public final class BackupPayloadCheck {
                 throw new DrDrillError(tally.notReady + " of " + tally.services + " services not ready: "
                         + String.join(", ", tally.notReadyNames) + more);
             }
-            return StepOutcome.of(tally.services + " services ready", "services_checked", tally.services);
+            return StepResult.of(tally.services + " services ready", "services_checked", tally.services);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -122,9 +123,9 @@ public final class BackupPayloadCheck {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("name".equals(field) && value == JsonToken.VALUE_STRING) {
-                    name = abbreviate(parser.getText());
+                    name = Text.shorten(parser.getText(), 120);
                 } else if ("status".equals(field) && value == JsonToken.VALUE_STRING) {
-                    status = abbreviate(parser.getText());
+                    status = Text.shorten(parser.getText(), 120);
                 } else {
                     parser.skipChildren();
                 }
@@ -139,9 +140,6 @@ public final class BackupPayloadCheck {
         }
     }
 
-    private static String abbreviate(String value) {
-        return value.length() <= 120 ? value : value.substring(0, 117) + "...";
-    }
 
     private static final class Tally {
         int services;

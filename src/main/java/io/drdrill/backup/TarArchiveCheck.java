@@ -2,8 +2,8 @@ package io.drdrill.backup;
 
 import io.drdrill.backup.GzipContent.GzipException;
 import io.drdrill.backup.StrictTarInputStream.TarStructureException;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.BackupFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -38,7 +38,7 @@ public final class TarArchiveCheck {
     static final int MAX_UNSAFE = 10;
     private static final int BUFFER = 1 << 16;
 
-    public StepOutcome verify(Path backup, BackupFormat format) {
+    public StepResult verify(Path backup, BackupFormat format) {
         if (format != BackupFormat.TAR && format != BackupFormat.TAR_GZ) {
             throw new IllegalArgumentException("not an archive format: " + format);
         }
@@ -311,7 +311,7 @@ public final class TarArchiveCheck {
 
     // ---------------------------------------------------------------- the outcome
 
-    private static StepOutcome outcome(BackupFormat format, Tally tally) {
+    private static StepResult outcome(BackupFormat format, Tally tally) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("backup_format", format.id());
         facts.put("archive_entries", tally.entries);
@@ -351,7 +351,7 @@ public final class TarArchiveCheck {
         } else {
             notes.append("tar headers intact");
         }
-        return new StepOutcome(notes.toString(), facts);
+        return new StepResult(notes.toString(), facts);
     }
 
     private static String count(long n, String one, String many) {

@@ -19,8 +19,20 @@ public class DrDrillCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. 'run'");
     }
 
-    public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new DrDrillCommand());
+    private final Class<?> application;
+
+    DrDrillCommand(Class<?> application) {
+        this.application = application;
+    }
+
+    /** The Spring application the commands start: the engine, and in server mode the web apps. */
+    Class<?> application() {
+        return application;
+    }
+
+    /** @param application the Spring Boot application class the commands start */
+    public static int execute(Class<?> application, String... args) {
+        CommandLine cli = new CommandLine(new DrDrillCommand(application));
         cli.setParameterExceptionHandler(DrDrillCommand::invalidInput);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(Verdict.error(HeadlessDrill.DrillNotFinished.rootMessage(e)));

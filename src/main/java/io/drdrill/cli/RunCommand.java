@@ -1,6 +1,5 @@
 package io.drdrill.cli;
 
-import io.drdrill.DrDrillApplication;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.InputGuard;
 import io.drdrill.manifest.DrillInputs;
@@ -39,6 +38,9 @@ public class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    DrDrillCommand parent;
+
     @Option(names = "--manifest", required = true, paramLabel = "PATH", description = "Drill manifest (JSON).")
     Path manifest;
 
@@ -65,12 +67,12 @@ public class RunCommand implements Callable<Integer> {
         validate(paths);
         Map<String, Object> variables = new HashMap<>();
         Path manifestFile = realOrAbsolute(manifest);
-        variables.put(DrDrillProcess.Variables.MANIFEST, manifestFile.getFileName().toString());
-        variables.put(DrDrillProcess.Variables.REPORT_PATH, paths.report().toString());
-        variables.put(DrDrillProcess.Variables.EVENTS_PATH, paths.events().toString());
-        variables.put(DrDrillProcess.Variables.EVIDENCE_DIR, paths.evidenceDir().toString());
+        DrDrillProcess.Variables.MANIFEST.put(variables, manifestFile.getFileName().toString());
+        DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
+        DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
+        DrDrillProcess.Variables.EVIDENCE_DIR.put(variables, paths.evidenceDir());
         if (currentTime != null) {
-            variables.put(DrDrillProcess.Variables.CURRENT_TIME, currentTime);
+            DrDrillProcess.Variables.CURRENT_TIME.put(variables, currentTime);
         }
         try (ConfigurableApplicationContext engine = startEngine(manifestFile.getParent(),
                 paths.evidenceDir().resolve(LOG_FILE))) {
@@ -202,13 +204,13 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static ConfigurableApplicationContext startEngine(Path catalog, Path logFile) {
+    private ConfigurableApplicationContext startEngine(Path catalog, Path logFile) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("drdrill.manifests-dir", catalog.toString());
         properties.put("drdrill.trusted-caller", "true");
         properties.put("drdrill.review-failed-drills", "false");
         properties.put("logging.file.name", logFile.toString());
-        return new SpringApplicationBuilder(DrDrillApplication.class)
+        return new SpringApplicationBuilder(parent.application())
                 .web(WebApplicationType.NONE)
                 .profiles("cli")
                 .properties(properties)

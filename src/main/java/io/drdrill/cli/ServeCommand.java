@@ -1,6 +1,5 @@
 package io.drdrill.cli;
 
-import io.drdrill.DrDrillApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,6 +26,9 @@ public class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    DrDrillCommand parent;
+
     @CommandLine.Unmatched
     List<String> settings = new ArrayList<>();
 
@@ -38,7 +40,7 @@ public class ServeCommand implements Callable<Integer> {
                         + "' (settings are --name=value with a server., spring., camunda. or drdrill. name)");
             }
         }
-        ConfigurableApplicationContext server = new SpringApplicationBuilder(DrDrillApplication.class)
+        ConfigurableApplicationContext server = new SpringApplicationBuilder(parent.application())
                 .web(WebApplicationType.SERVLET)
                 .profiles("serve")
                 .run(settings.toArray(String[]::new));

@@ -2,7 +2,6 @@ package io.drdrill.drill;
 
 import io.drdrill.backup.BackupDigestCheck;
 import io.drdrill.backup.BackupPayloadCheck;
-import io.drdrill.backup.Sha256;
 import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
@@ -11,6 +10,10 @@ import io.drdrill.policy.PolicyGate;
 import io.drdrill.restore.FileIdentity;
 import io.drdrill.restore.RestoreResult;
 import io.drdrill.restore.RestoreRunner;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Sha256;
+import io.drdrill.step.StepName;
+import io.drdrill.step.StepResult;
 import io.drdrill.supplychain.ProvenanceCheck;
 import io.drdrill.supplychain.SbomCheck;
 
@@ -22,10 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The one place that knows every step: runs a step, by name, on a drill context. */
-public final class Drill {
-
-    /** Fact of {@code restore_artifact}: the restored file's identity, for {@code validate_restored_backup}. */
-    public static final String RESTORED_FILE_KEY = "restored_file_key";
+public final class Drill implements DrillSteps {
 
     private final ManifestLoader manifests = new ManifestLoader();
     private final BackupDigestCheck digest = new BackupDigestCheck();
@@ -39,11 +39,12 @@ public final class Drill {
         this.restore = restore;
     }
 
+    @Override
     public Manifest loadManifest(Path path) {
         return manifests.load(path);
     }
 
-    /** Loads the manifest again for a later step; it must be byte-for-byte the one the drill started with. */
+    @Override
     public Manifest reloadManifest(Path path, String expectedSha256) {
         Manifest manifest;
         try {
@@ -58,7 +59,8 @@ public final class Drill {
         return manifest;
     }
 
-    public StepOutcome run(StepName step, DrillContext context) {
+    @Override
+    public StepResult run(StepName step, DrillContext context) {
         Manifest manifest = context.manifest();
         Manifest.Backup backup = manifest.backup();
         return switch (step) {
@@ -73,7 +75,7 @@ public final class Drill {
         };
     }
 
-    private static StepOutcome restored(RestoreResult result) {
+    private static StepResult restored(RestoreResult result) {
         double rto = Numbers.round(result.durationSeconds(), 3);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("rto_seconds", rto);
@@ -81,9 +83,8 @@ public final class Drill {
         result.stdoutLog().ifPresent(log -> facts.put(RestoreRunner.STDOUT_FACT, log.toString()));
         result.stderrLog().ifPresent(log -> facts.put(RestoreRunner.STDERR_FACT, log.toString()));
         result.containment().ifPresent(how -> facts.put(RestoreRunner.CONTAINMENT_FACT, how.label()));
-        facts.put(RESTORED_FILE_KEY, result.restoredFileKey());
-        return new StepOutcome("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
-                facts);
+        return new StepResult("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
+                facts, StepResult.Measures.restore(rto, result.restoredFileKey()));
     }
 
     /**
@@ -120,7 +121,7 @@ public final class Drill {
         }
     }
 
-    private static StepOutcome validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
+    private static StepResult validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
         Path restored = manifest.restore().restoredFile(manifest.backup().path());
         requireOwnBytes(manifest, restored);
         try {
@@ -141,7 +142,7 @@ public final class Drill {
             throw new DrDrillError("restored backup digest mismatch: expected sha256:" + manifest.backup().sha256()
                     + ", got sha256:" + actual);
         }
-        return StepOutcome.of("restored copy " + restored.getFileName() + " matches sha256:" + actual,
+        return StepResult.of("restored copy " + restored.getFileName() + " matches sha256:" + actual,
                 "restored_sha256", "sha256:" + actual);
     }
 }

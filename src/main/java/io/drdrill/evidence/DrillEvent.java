@@ -15,7 +15,8 @@ public record DrillEvent(String step, Instant startedAt, Instant endedAt, Status
         }
     }
 
-    Map<String, Object> toJson() {
+    /** The one JSON shape of a step event: a line of {@code dr-events.ndjson}, and the event of a step record. */
+    public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("step", step);
         json.put("started_at", startedAt.toString());
@@ -24,5 +25,13 @@ public record DrillEvent(String step, Instant startedAt, Instant endedAt, Status
         json.put("notes", notes);
         json.put("run_id", runId);
         return json;
+    }
+
+    /** The event {@link #toJson()} wrote. */
+    public static DrillEvent fromJson(Map<String, ?> json) {
+        return new DrillEvent((String) json.get("step"), Instant.parse((String) json.get("started_at")),
+                Instant.parse((String) json.get("ended_at")),
+                Status.valueOf(((String) json.get("status")).toUpperCase(java.util.Locale.ROOT)),
+                (String) json.get("notes"), (String) json.get("run_id"));
     }
 }

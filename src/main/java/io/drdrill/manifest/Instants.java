@@ -1,5 +1,6 @@
 package io.drdrill.manifest;
 
+import io.drdrill.step.Text;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -39,15 +40,12 @@ public final class Instants {
      */
     public static Instant require(String value, String what) {
         Instant instant = parse(value).orElseThrow(() -> new InvalidManifestException(what
-                + ": expected an ISO-8601 date-time such as 2026-01-31T23:00:00Z, got '" + abbreviate(value) + "'"));
+                + ": expected an ISO-8601 date-time such as 2026-01-31T23:00:00Z, got '" + Text.shorten(value, 80) + "'"));
         if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
             throw new InvalidManifestException(what + ": must lie between " + EARLIEST + " and " + LATEST
-                    + ", got '" + abbreviate(value) + "'");
+                    + ", got '" + Text.shorten(value, 80) + "'");
         }
         return instant;
     }
 
-    private static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
-    }
 }

@@ -1,11 +1,12 @@
 package io.drdrill.manifest;
 
+import io.drdrill.step.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drdrill.backup.Sha256;
+import io.drdrill.step.Sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ public final class ManifestLoader {
     private static void onlyKnownFields(JsonNode section, String prefix, Set<String> known) {
         section.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
-                throw new InvalidManifestException("manifest field " + prefix + abbreviate(name)
+                throw new InvalidManifestException("manifest field " + prefix + Text.shorten(name, 80)
                         + ": unknown (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         });
@@ -109,7 +110,7 @@ public final class ManifestLoader {
         BackupFormat resolved = format.isPresent()
                 ? BackupFormat.byId(format.get()).orElseThrow(() -> new InvalidManifestException(
                         "manifest field backup.format: must be one of json, tar, tar.gz, raw, got '"
-                                + abbreviate(format.get()) + "'"))
+                                + Text.shorten(format.get(), 80) + "'"))
                 : BackupFormat.byFileName(path.getFileName().toString()).orElseThrow(() -> new InvalidManifestException(
                         "manifest field backup.format: is required for " + path.getFileName()
                                 + " (json, tar, tar.gz or raw); only .json, .tar, .tar.gz and .tgz imply one"));
@@ -198,7 +199,7 @@ public final class ManifestLoader {
         if (!hex.matches("[0-9a-fA-F]{64}")) {
             throw new InvalidManifestException(
                     "manifest field backup.sha256: expected 64 hex characters, optionally prefixed with sha256:, got '"
-                            + abbreviate(value) + "'");
+                            + Text.shorten(value, 80) + "'");
         }
         return hex.toLowerCase(java.util.Locale.ROOT);
     }
@@ -265,7 +266,7 @@ public final class ManifestLoader {
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
             throw new InvalidManifestException("manifest field " + field + ": must be a non-negative integer, got "
-                    + abbreviate(node.toString()));
+                    + Text.shorten(node.toString(), 80));
         }
         return node.longValue();
     }
@@ -277,7 +278,7 @@ public final class ManifestLoader {
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() <= 0) {
             throw new InvalidManifestException("manifest field " + field + ": must be a positive integer, got "
-                    + abbreviate(node.toString()));
+                    + Text.shorten(node.toString(), 80));
         }
         return node.longValue();
     }
@@ -289,7 +290,7 @@ public final class ManifestLoader {
         }
         if (!node.isNumber() || node.doubleValue() < 0 || !Double.isFinite(node.doubleValue())) {
             throw new InvalidManifestException("manifest field " + field + ": must be a non-negative number, got "
-                    + abbreviate(node.toString()));
+                    + Text.shorten(node.toString(), 80));
         }
         return Optional.of(node.doubleValue());
     }
@@ -298,7 +299,4 @@ public final class ManifestLoader {
         return field.substring(field.lastIndexOf('.') + 1);
     }
 
-    private static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
-    }
 }

@@ -1,7 +1,7 @@
 package io.drdrill.policy;
 
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 
 import java.time.Duration;
@@ -21,7 +21,7 @@ public final class PolicyGate {
 
     public static final long MAX_CLOCK_SKEW_MINUTES = 5;
 
-    public StepOutcome enforce(Manifest.Policies policies, Instant capturedAt, Instant now, double rtoSeconds) {
+    public StepResult enforce(Manifest.Policies policies, Instant capturedAt, Instant now, double rtoSeconds) {
         Duration age = Duration.between(capturedAt, now);
         if (age.compareTo(Duration.ofMinutes(-MAX_CLOCK_SKEW_MINUTES)) < 0) {
             throw new DrDrillError("backup captured_at " + capturedAt + " is in the future (now " + now
@@ -38,8 +38,9 @@ public final class PolicyGate {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("rpo_minutes", rpoMinutes);
         facts.put("rto_seconds", rto);
-        return new StepOutcome("RPO " + Numbers.format(rpoMinutes) + "m (limit " + Numbers.limit(policies.maxRpoMinutes(), "m")
-                + "), RTO " + Numbers.format(rto) + "s (limit " + Numbers.limit(policies.maxRtoSeconds(), "s") + ")", facts);
+        return new StepResult("RPO " + Numbers.format(rpoMinutes) + "m (limit " + Numbers.limit(policies.maxRpoMinutes(), "m")
+                + "), RTO " + Numbers.format(rto) + "s (limit " + Numbers.limit(policies.maxRtoSeconds(), "s") + ")", facts,
+                StepResult.Measures.policy(rto, rpoMinutes));
     }
 
     private static void check(Optional<Double> limit, double observed, String policy, String unit,

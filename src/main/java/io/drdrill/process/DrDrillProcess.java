@@ -1,11 +1,18 @@
 package io.drdrill.process;
 
-import io.drdrill.drill.StepName;
+import io.drdrill.step.StepName;
 
-import java.util.Arrays;
-import java.util.Optional;
+import java.nio.file.Path;
+import java.time.Instant;
 
-/** The {@code dr-drill} process API: its key, element ids, error codes and variable names, in one place. */
+import static io.drdrill.process.ProcessVariable.flag;
+import static io.drdrill.process.ProcessVariable.instant;
+import static io.drdrill.process.ProcessVariable.json;
+import static io.drdrill.process.ProcessVariable.number;
+import static io.drdrill.process.ProcessVariable.path;
+import static io.drdrill.process.ProcessVariable.text;
+
+/** The {@code dr-drill} process API: its key, element ids, delegate beans, error codes and typed variables. */
 public final class DrDrillProcess {
 
     public static final String PROCESS_KEY = "dr-drill";
@@ -40,22 +47,29 @@ public final class DrDrillProcess {
         public static final String END_POLICY_VIOLATED = "EndEvent_PolicyViolated";
         public static final String END_MANIFEST_INVALID = "EndEvent_ManifestInvalid";
 
-        private static final String[] STEP_TASKS = {
-                TASK_VERIFY_BACKUP_DIGEST, TASK_VERIFY_BACKUP_PAYLOAD, TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE,
-                TASK_RESTORE_ARTIFACT, TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES};
-
         private Elements() {
         }
+    }
 
-        /** The service task that runs a step. */
-        public static String taskOf(StepName step) {
-            return STEP_TASKS[step.ordinal()];
+    /**
+     * Beans the model names ({@code camunda:delegateExpression}). Each step's service task names the bean of its
+     * step, {@code ${verifyBackupDigest}} and so on: the BPMN alone says what each task runs, whatever its id.
+     */
+    public static final class Delegates {
+        public static final String DRILL_START_LISTENER = "drillStartListener";
+        public static final String LOAD_MANIFEST = "loadManifestDelegate";
+        public static final String EVIDENCE_LISTENER = "evidenceListener";
+
+        private Delegates() {
         }
 
-        /** The step a service task runs, if it runs one. */
-        public static Optional<StepName> stepOf(String activityId) {
-            int index = Arrays.asList(STEP_TASKS).indexOf(activityId);
-            return index < 0 ? Optional.empty() : Optional.of(StepName.values()[index]);
+        /** The bean that runs {@code step}: its id in lower camel case, e.g. {@code validateRestoredBackup}. */
+        public static String of(StepName step) {
+            StringBuilder name = new StringBuilder();
+            for (String part : step.id().split("_")) {
+                name.append(name.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+            }
+            return name.toString();
         }
     }
 
@@ -69,49 +83,50 @@ public final class DrDrillProcess {
         }
     }
 
-    /** Process variable names. */
+    /** The process variables, each declared once with its type; reads and writes go through these. */
     public static final class Variables {
         // inputs
-        /** Path of the manifest (required). */
-        public static final String MANIFEST = "manifest";
-        /** ISO-8601 instant used as "now" for the RPO (optional). */
-        public static final String CURRENT_TIME = "currentTime";
-        /** Where to write the report, the events and the rest of the evidence (optional). */
-        public static final String REPORT_PATH = "reportPath";
-        public static final String EVENTS_PATH = "eventsPath";
-        public static final String EVIDENCE_DIR = "evidenceDir";
-        // set by the drill
-        public static final String RUN_ID = "runId";
-        public static final String STARTED_AT = "startedAt";
-        public static final String MANIFEST_PATH = "manifestPath";
-        public static final String MANIFEST_SHA256 = "manifestSha256";
-        public static final String BACKUP_CAPTURED_AT = "backupCapturedAt";
-        public static final String MAX_RPO_MINUTES = "maxRpoMinutes";
-        public static final String MAX_RTO_SECONDS = "maxRtoSeconds";
-        public static final String RTO_SECONDS = "rtoSeconds";
-        public static final String RPO_MINUTES = "rpoMinutes";
-        /** Identity of the file the restore produced, checked by the restored-digest step. */
-        public static final String RESTORED_FILE_KEY = "restoredFileKey";
-        // results
-        public static final String DRILL_STATUS = "drillStatus";
-        /** Set by the start listener only; the steps refuse to run without it (a start that skipped it). */
-        public static final String START_CHECKED = "drillStartChecked";
-        /** Whether a failed drill waits for an operator's review before it ends (server mode). */
-        public static final String REVIEW_FAILED_DRILLS = "reviewFailedDrills";
-        /** Who started the drill (the start event's initiator). */
-        public static final String INITIATOR = "initiator";
+        /** The manifest, by its name in the catalog (required). */
+        public static final ProcessVariable<String> MANIFEST = text("manifest");
+        /** ISO-8601 instant used as "now" for the RPO (optional; trusted callers only). */
+        public static final ProcessVariable<String> CURRENT_TIME = text("currentTime");
+        /** Where to write the report, the events and the rest of the evidence (optional; trusted callers only). */
+        public static final ProcessVariable<Path> REPORT_PATH = path("reportPath");
+        public static final ProcessVariable<Path> EVENTS_PATH = path("eventsPath");
+        public static final ProcessVariable<Path> EVIDENCE_DIR = path("evidenceDir");
         /** Free text from the operator who started the drill. */
-        public static final String NOTE = "note";
-        public static final String FAILED_STAGE = "failedStage";
-        public static final String ERROR_TYPE = "errorType";
-        public static final String ERROR_MESSAGE = "errorMessage";
+        public static final ProcessVariable<String> NOTE = text("note");
+        /** Who started the drill (the start event's initiator). */
+        public static final ProcessVariable<String> INITIATOR = text("initiator");
+        // set by the drill
+        public static final ProcessVariable<String> RUN_ID = text("runId");
+        public static final ProcessVariable<Instant> STARTED_AT = instant("startedAt");
+        /** Set by the start listener only; the steps refuse to run without it (a start that skipped it). */
+        public static final ProcessVariable<Boolean> START_CHECKED = flag("drillStartChecked");
+        /** Whether a failed drill waits for an operator's review before it ends (server mode). */
+        public static final ProcessVariable<Boolean> REVIEW_FAILED_DRILLS = flag("reviewFailedDrills");
+        public static final ProcessVariable<Path> MANIFEST_PATH = path("manifestPath");
+        public static final ProcessVariable<String> MANIFEST_SHA256 = text("manifestSha256");
+        public static final ProcessVariable<Instant> BACKUP_CAPTURED_AT = instant("backupCapturedAt");
+        public static final ProcessVariable<Double> MAX_RPO_MINUTES = number("maxRpoMinutes");
+        public static final ProcessVariable<Double> MAX_RTO_SECONDS = number("maxRtoSeconds");
+        public static final ProcessVariable<Double> RTO_SECONDS = number("rtoSeconds");
+        public static final ProcessVariable<Double> RPO_MINUTES = number("rpoMinutes");
+        /** Identity of the file the restore produced, checked by the restored-digest step. */
+        public static final ProcessVariable<String> RESTORED_FILE_KEY = text("restoredFileKey");
+        // results
+        /** {@code passed}, {@code failed}, {@code policy_violation} or {@code invalid}. */
+        public static final ProcessVariable<String> DRILL_STATUS = text("drillStatus");
+        public static final ProcessVariable<String> FAILED_STAGE = text("failedStage");
+        public static final ProcessVariable<String> ERROR_TYPE = text("errorType");
+        public static final ProcessVariable<String> ERROR_MESSAGE = text("errorMessage");
 
         private Variables() {
         }
 
-        /** The variable holding one step's event and facts, as JSON. */
-        public static String stepRecord(StepName step) {
-            return "step_" + step.id();
+        /** The JSON variable holding one step's event and facts, {@code step_verify_backup_digest} and so on. */
+        public static ProcessVariable<StepRecord> stepRecord(StepName step) {
+            return json("step_" + step.id(), StepRecord.class);
         }
     }
 }

@@ -5,9 +5,9 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.springframework.stereotype.Component;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
@@ -37,20 +37,11 @@ public class DrillResults {
                 values.put(variable.getName(), variable.getValue());
             }
         }
-        return new DrillResult(processInstanceId, (String) values.get(RUN_ID),
-                text(values, DRILL_STATUS).map(DrillStatus::fromJson),
-                text(values, FAILED_STAGE), text(values, ERROR_MESSAGE),
-                number(values, RTO_SECONDS), number(values, RPO_MINUTES),
-                number(values, MAX_RTO_SECONDS), number(values, MAX_RPO_MINUTES),
-                text(values, REPORT_PATH));
-    }
-
-    private static Optional<String> text(Map<String, Object> values, String name) {
-        return Optional.ofNullable(values.get(name)).map(Object::toString);
-    }
-
-    private static Optional<Double> number(Map<String, Object> values, String name) {
-        return Optional.ofNullable(values.get(name)).filter(Number.class::isInstance)
-                .map(v -> ((Number) v).doubleValue());
+        return new DrillResult(processInstanceId, RUN_ID.from(values).orElse(null),
+                DRILL_STATUS.from(values).map(DrillStatus::fromJson),
+                FAILED_STAGE.from(values), ERROR_MESSAGE.from(values),
+                RTO_SECONDS.from(values), RPO_MINUTES.from(values),
+                MAX_RTO_SECONDS.from(values), MAX_RPO_MINUTES.from(values),
+                REPORT_PATH.from(values).map(Path::toString));
     }
 }

@@ -1,5 +1,6 @@
 package io.drdrill.process;
 
+import io.drdrill.step.Text;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.EvidenceWriter;
 import io.drdrill.evidence.InputGuard;
@@ -23,23 +24,26 @@ import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
 import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
+import static io.drdrill.process.DrDrillProcess.Variables.NOTE;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.REVIEW_FAILED_DRILLS;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.START_CHECKED;
 
 /**
  * On process start: gives the drill its run id, fixes where its evidence goes, and replaces any older report
  * there with a {@code running} one.
  */
-@Component("drillStartListener")
+@Component(DrDrillProcess.Delegates.DRILL_START_LISTENER)
 public class DrillStartListener implements ExecutionListener {
 
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Inputs only a trusted caller (the headless command) may set. */
-    static final List<String> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR, CURRENT_TIME,
-            DrDrillProcess.Variables.START_CHECKED);
+    static final List<ProcessVariable<?>> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR,
+            CURRENT_TIME, START_CHECKED);
 
     private final DrillSettings settings;
     private final EvidenceWriter writer;
@@ -53,8 +57,8 @@ public class DrillStartListener implements ExecutionListener {
 
     @Override
     public void notify(DelegateExecution execution) {
-        if (execution.getVariable(DrDrillProcess.Variables.START_CHECKED) != null) {
-            throw new AuthorizationException("variable '" + DrDrillProcess.Variables.START_CHECKED
+        if (execution.getVariable(START_CHECKED.name()) != null) {
+            throw new AuthorizationException("variable '" + START_CHECKED.name()
                     + "' is set by this server, not by callers");
         }
         refuseUntrustedInputs(execution);
@@ -62,17 +66,16 @@ public class DrillStartListener implements ExecutionListener {
         String runId = newRunId(started);
         EvidencePaths paths = paths(execution, runId);
         refuseWritesOntoInputs(execution, paths);
-        execution.setVariable(RUN_ID, runId);
-        execution.setVariable(STARTED_AT, started.toString());
-        execution.setVariable(REPORT_PATH, paths.report().toString());
-        execution.setVariable(EVENTS_PATH, paths.events().toString());
-        execution.setVariable(EVIDENCE_DIR, paths.evidenceDir().toString());
-        execution.setVariable(DrDrillProcess.Variables.REVIEW_FAILED_DRILLS, settings.reviewFailedDrills());
-        execution.setVariable(DrDrillProcess.Variables.START_CHECKED, true);
-        DrillVariables.text(execution, DrDrillProcess.Variables.NOTE)
-                .ifPresent(note -> execution.setVariable(DrDrillProcess.Variables.NOTE, Texts.limit(note, 2000)));
-        writer.writeRunning(runId, started, DrillVariables.text(execution, MANIFEST).orElse(null),
-                execution.getProcessInstanceId(), paths);
+        RUN_ID.set(execution, runId);
+        STARTED_AT.set(execution, started);
+        REPORT_PATH.set(execution, paths.report());
+        EVENTS_PATH.set(execution, paths.events());
+        EVIDENCE_DIR.set(execution, paths.evidenceDir());
+        REVIEW_FAILED_DRILLS.set(execution, settings.reviewFailedDrills());
+        START_CHECKED.set(execution, true);
+        NOTE.from(execution).ifPresent(note -> NOTE.set(execution, Text.shorten(note, 2000)));
+        writer.writeRunning(runId, started, MANIFEST.from(execution).orElse(null), execution.getProcessInstanceId(),
+                paths);
     }
 
     /**
@@ -84,7 +87,7 @@ public class DrillStartListener implements ExecutionListener {
             throw new AuthorizationException(message);
         });
         try {
-            DrillVariables.text(execution, MANIFEST).ifPresent(catalog::resolve);
+            MANIFEST.from(execution).ifPresent(catalog::resolve);
         } catch (ManifestRefusedException refused) {
             throw new AuthorizationException(refused.getMessage());
         } catch (InvalidManifestException invalid) {
@@ -99,7 +102,7 @@ public class DrillStartListener implements ExecutionListener {
     private void refuseWritesOntoInputs(DelegateExecution execution, EvidencePaths paths) {
         java.util.Optional<Path> manifest;
         try {
-            manifest = DrillVariables.text(execution, MANIFEST).map(catalog::resolve);
+            manifest = MANIFEST.from(execution).map(catalog::resolve);
         } catch (RuntimeException unresolved) {
             return; // recorded as an invalid drill by Task_LoadManifest; its evidence paths are checked below
         }
@@ -113,9 +116,9 @@ public class DrillStartListener implements ExecutionListener {
     static java.util.Optional<String> untrustedInput(org.camunda.bpm.engine.delegate.VariableScope scope,
                                                      DrillSettings settings) {
         if (!settings.trustedCaller()) {
-            for (String name : TRUSTED_INPUTS) {
-                if (scope.getVariable(name) != null) {
-                    return java.util.Optional.of("variable '" + name + "' is set by this server, not by callers");
+            for (ProcessVariable<?> input : TRUSTED_INPUTS) {
+                if (scope.getVariable(input.name()) != null) {
+                    return java.util.Optional.of("variable '" + input.name() + "' is set by this server, not by callers");
                 }
             }
         }
@@ -128,12 +131,10 @@ public class DrillStartListener implements ExecutionListener {
     }
 
     private EvidencePaths paths(DelegateExecution execution, String runId) {
-        Path report = DrillVariables.reportPath(execution)
+        Path report = REPORT_PATH.from(execution)
                 .orElseGet(() -> settings.evidenceDir().resolve(runId).resolve(EvidencePaths.REPORT_FILE));
-        Path events = DrillVariables.eventsPath(execution)
-                .orElseGet(() -> report.resolveSibling(EvidencePaths.EVENTS_FILE));
-        Path evidenceDir = DrillVariables.text(execution, EVIDENCE_DIR).map(Path::of)
-                .orElseGet(() -> report.toAbsolutePath().getParent());
+        Path events = EVENTS_PATH.from(execution).orElseGet(() -> report.resolveSibling(EvidencePaths.EVENTS_FILE));
+        Path evidenceDir = EVIDENCE_DIR.from(execution).orElseGet(() -> report.toAbsolutePath().getParent());
         return new EvidencePaths(report, events, evidenceDir);
     }
 }

@@ -1,101 +1,98 @@
 package io.drdrill.process;
 
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.Drill;
 import io.drdrill.drill.DrillContext;
-import io.drdrill.drill.StepName;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.drill.DrillSteps;
 import io.drdrill.evidence.DrillEvent;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.policy.PolicyViolation;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepName;
+import io.drdrill.step.StepResult;
+import io.drdrill.step.Text;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.springframework.stereotype.Component;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_TYPE;
+import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORED_FILE_KEY;
 import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
+import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 
 /**
- * Runs the drill step of the current service task: reads variables, calls the core, records the step's event
- * and facts, and turns {@link DrDrillError} and {@link PolicyViolation} into BPMN errors. Any other exception
- * is a {@code DrDrillError} that names its type: a step never passes by accident.
+ * Runs one drill step — the one it was made for, named by the bean the model's service task calls
+ * ({@link DrillStepDelegates}) — reads variables, calls the core, records the step's event and facts, and turns
+ * {@link DrDrillError} and {@link PolicyViolation} into BPMN errors. Any other exception is a {@code DrDrillError}
+ * that names its type: a step never passes by accident.
  */
-@Component("drillStepDelegate")
 public class DrillStepDelegate implements JavaDelegate {
 
-    private final Drill drill;
+    private final DrillSteps steps;
+    private final StepName step;
 
-    public DrillStepDelegate(Drill drill) {
-        this.drill = drill;
+    public DrillStepDelegate(DrillSteps steps, StepName step) {
+        this.steps = steps;
+        this.step = step;
+    }
+
+    public StepName step() {
+        return step;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
-        StepName step = DrDrillProcess.Elements.stepOf(execution.getCurrentActivityId()).orElseThrow(
-                () -> new IllegalStateException(execution.getCurrentActivityId() + " is not a drill step"));
         Instant started = Instant.now();
         try {
-            StepOutcome outcome = drill.run(step, context(execution));
-            record(execution, StepRecord.of(step, started, DrillEvent.Status.SUCCESS, outcome.notes(), outcome.facts()));
-            publishMetrics(execution, outcome.facts());
+            StepResult result = steps.run(step, context(execution));
+            record(execution, started, DrillEvent.Status.SUCCESS, result.notes(), result.facts());
+            publish(execution, result.measures());
         } catch (PolicyViolation violation) {
-            execution.setVariable(RPO_MINUTES, violation.rpoMinutes());
-            execution.setVariable(RTO_SECONDS, violation.rtoSeconds());
-            throw fail(execution, step, started, DrDrillProcess.Errors.POLICY_VIOLATION, violation.getMessage(),
-                    Map.of());
+            RPO_MINUTES.set(execution, violation.rpoMinutes());
+            RTO_SECONDS.set(execution, violation.rtoSeconds());
+            throw fail(execution, started, DrDrillProcess.Errors.POLICY_VIOLATION, violation.getMessage(), Map.of());
         } catch (DrDrillError error) {
-            throw fail(execution, step, started, DrDrillProcess.Errors.DR_DRILL_ERROR, error.getMessage(),
-                    error.facts());
+            throw fail(execution, started, DrDrillProcess.Errors.DR_DRILL_ERROR, error.getMessage(), error.facts());
         } catch (RuntimeException technical) {
-            throw fail(execution, step, started, DrDrillProcess.Errors.DR_DRILL_ERROR,
+            throw fail(execution, started, DrDrillProcess.Errors.DR_DRILL_ERROR,
                     "technical failure: " + technical.getClass().getName() + ": " + technical.getMessage(), Map.of());
         }
     }
 
     private DrillContext context(DelegateExecution execution) {
-        Path manifestPath = Path.of(DrillVariables.text(execution, MANIFEST_PATH).orElseThrow(
-                () -> new DrDrillError("the manifest was not loaded")));
-        Manifest manifest = drill.reloadManifest(manifestPath,
-                DrillVariables.text(execution, MANIFEST_SHA256).orElseThrow());
-        return new DrillContext(manifest, DrillVariables.now(execution), DrillVariables.evidenceDir(execution),
-                DrillVariables.number(execution, RTO_SECONDS),
-                DrillVariables.text(execution, DrDrillProcess.Variables.RESTORED_FILE_KEY));
+        Manifest manifest = steps.reloadManifest(
+                MANIFEST_PATH.from(execution).orElseThrow(() -> new DrDrillError("the manifest was not loaded")),
+                MANIFEST_SHA256.require(execution));
+        return new DrillContext(manifest, DrillNow.of(execution), EVIDENCE_DIR.require(execution),
+                RTO_SECONDS.from(execution), RESTORED_FILE_KEY.from(execution));
     }
 
-    private static void publishMetrics(DelegateExecution execution, Map<String, Object> facts) {
-        if (facts.get("rto_seconds") instanceof Number rto) {
-            execution.setVariable(RTO_SECONDS, rto.doubleValue());
-        }
-        if (facts.get("rpo_minutes") instanceof Number rpo) {
-            execution.setVariable(RPO_MINUTES, rpo.doubleValue());
-        }
-        if (facts.get(Drill.RESTORED_FILE_KEY) instanceof String key) {
-            execution.setVariable(DrDrillProcess.Variables.RESTORED_FILE_KEY, key);
-        }
+    private static void publish(DelegateExecution execution, StepResult.Measures measures) {
+        measures.rtoSeconds().ifPresent(rto -> RTO_SECONDS.set(execution, rto));
+        measures.rpoMinutes().ifPresent(rpo -> RPO_MINUTES.set(execution, rpo));
+        measures.restoredFileKey().ifPresent(key -> RESTORED_FILE_KEY.set(execution, key));
     }
 
-    private static BpmnError fail(DelegateExecution execution, StepName step, Instant started, String errorCode,
-                                  String message, Map<String, Object> facts) {
-        String stored = Texts.limit(message);
-        record(execution, StepRecord.of(step, started, DrillEvent.Status.FAILURE, stored, facts));
-        execution.setVariable(FAILED_STAGE, step.id());
-        execution.setVariable(ERROR_TYPE, errorCode);
-        execution.setVariable(ERROR_MESSAGE, stored);
+    private BpmnError fail(DelegateExecution execution, Instant started, String errorCode, String message,
+                           Map<String, Object> facts) {
+        record(execution, started, DrillEvent.Status.FAILURE, message, facts);
+        String stored = Text.shorten(message, Text.MAX_VARIABLE_CHARS);
+        FAILED_STAGE.set(execution, step.id());
+        ERROR_TYPE.set(execution, errorCode);
+        ERROR_MESSAGE.set(execution, stored);
         return new BpmnError(errorCode, stored);
     }
 
-    private static void record(DelegateExecution execution, StepRecord record) {
-        execution.setVariable(DrDrillProcess.Variables.stepRecord(StepName.byId(record.step()).orElseThrow()),
-                record.toJson());
+    private void record(DelegateExecution execution, Instant started, DrillEvent.Status status, String notes,
+                        Map<String, Object> facts) {
+        DrDrillProcess.Variables.stepRecord(step).set(execution,
+                StepRecord.of(step, RUN_ID.from(execution).orElse(null), started, status, notes, facts));
     }
 }

@@ -1,15 +1,16 @@
 package io.drdrill.process;
 
-import io.drdrill.drill.StepName;
 import io.drdrill.evidence.DrillEvent;
 import io.drdrill.evidence.DrillRecord;
 import io.drdrill.evidence.DrillStatus;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.EvidenceWriter;
+import io.drdrill.step.StepName;
+
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.springframework.stereotype.Component;
-
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,13 +35,17 @@ import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
+import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.stepRecord;
 
 /**
  * Where each path of the drill settles its verdict ("Drill passed", "Drill invalid", "Failure recorded",
  * "Violation recorded"): sets {@code drillStatus} from the element reached and writes the evidence. One listener
  * for all paths, so a failed drill is recorded exactly as carefully as a passed one.
  */
-@Component("evidenceListener")
+@Component(DrDrillProcess.Delegates.EVIDENCE_LISTENER)
 public class EvidenceListener implements ExecutionListener {
 
     private final EvidenceWriter writer;
@@ -55,13 +60,13 @@ public class EvidenceListener implements ExecutionListener {
         if (status == DrillStatus.PASSED) {
             requireEveryStepPassed(execution);
         }
-        execution.setVariable(DRILL_STATUS, status.json());
+        DRILL_STATUS.set(execution, status.json());
         if (status == DrillStatus.PASSED) {
-            execution.setVariable(FAILED_STAGE, null);
-            execution.setVariable(ERROR_MESSAGE, null);
+            FAILED_STAGE.set(execution, null);
+            ERROR_MESSAGE.set(execution, null);
         }
-        EvidencePaths paths = new EvidencePaths(DrillVariables.reportPath(execution).orElseThrow(),
-                DrillVariables.eventsPath(execution).orElseThrow(), DrillVariables.evidenceDir(execution));
+        EvidencePaths paths = new EvidencePaths(REPORT_PATH.require(execution), EVENTS_PATH.require(execution),
+                EVIDENCE_DIR.require(execution));
         writer.write(record(execution, status), paths);
     }
 
@@ -71,9 +76,9 @@ public class EvidenceListener implements ExecutionListener {
      */
     private static void requireEveryStepPassed(DelegateExecution execution) {
         for (StepName step : StepName.values()) {
-            boolean passed = DrillVariables.text(execution, DrDrillProcess.Variables.stepRecord(step))
-                    .map(StepRecord::fromJson).map(r -> r.status() == DrillEvent.Status.SUCCESS).orElse(false);
-            if (!passed || DrillVariables.text(execution, RUN_ID).isEmpty()) {
+            boolean passed = stepRecord(step).from(execution).map(r -> r.status() == DrillEvent.Status.SUCCESS)
+                    .orElse(false);
+            if (!passed || RUN_ID.from(execution).isEmpty()) {
                 throw new IllegalStateException("refusing to record a passed drill: step " + step
                         + " did not run and pass in this process instance");
             }
@@ -91,38 +96,34 @@ public class EvidenceListener implements ExecutionListener {
     }
 
     private static DrillRecord record(DelegateExecution execution, DrillStatus status) {
-        String runId = DrillVariables.text(execution, RUN_ID).orElseThrow();
+        String runId = RUN_ID.require(execution);
         List<DrillEvent> events = new ArrayList<>();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("policy", policy(execution));
         for (StepName step : StepName.values()) {
-            DrillVariables.text(execution, DrDrillProcess.Variables.stepRecord(step)).map(StepRecord::fromJson)
-                    .ifPresent(record -> {
-                        events.add(record.event(runId));
-                        notes.putAll(record.facts());
-                    });
+            stepRecord(step).from(execution).ifPresent(record -> {
+                events.add(record.event());
+                notes.putAll(record.facts());
+            });
         }
         notes.put("steps_passed", events.stream().filter(e -> e.status() == DrillEvent.Status.SUCCESS).count());
         DrillRecord.Error error = status == DrillStatus.PASSED ? null
-                : new DrillRecord.Error(DrillVariables.text(execution, ERROR_TYPE).orElse("DrDrillError"),
-                DrillVariables.text(execution, ERROR_MESSAGE).orElse("(no message)"));
-        return new DrillRecord(runId,
-                DrillVariables.instant(execution, STARTED_AT).orElse(null), Instant.now(), status,
-                DrillVariables.text(execution, MANIFEST_PATH).or(() -> DrillVariables.text(execution, MANIFEST))
-                        .orElse(null),
-                DrillVariables.text(execution, MANIFEST_SHA256).orElse(null),
-                DrillVariables.instant(execution, BACKUP_CAPTURED_AT).orElse(null),
-                DrillVariables.number(execution, RTO_SECONDS).orElse(null),
-                DrillVariables.number(execution, RPO_MINUTES).orElse(null),
-                status == DrillStatus.PASSED ? null : DrillVariables.text(execution, FAILED_STAGE).orElse(null),
+                : new DrillRecord.Error(ERROR_TYPE.from(execution).orElse(DrDrillProcess.Errors.DR_DRILL_ERROR),
+                ERROR_MESSAGE.from(execution).orElse("(no message)"));
+        return new DrillRecord(runId, STARTED_AT.from(execution).orElse(null), Instant.now(), status,
+                MANIFEST_PATH.from(execution).map(Path::toString).or(() -> MANIFEST.from(execution)).orElse(null),
+                MANIFEST_SHA256.from(execution).orElse(null),
+                BACKUP_CAPTURED_AT.from(execution).orElse(null),
+                RTO_SECONDS.from(execution).orElse(null),
+                RPO_MINUTES.from(execution).orElse(null),
+                status == DrillStatus.PASSED ? null : FAILED_STAGE.from(execution).orElse(null),
                 error, notes, events, execution.getProcessInstanceId());
     }
 
     private static Map<String, Object> policy(DelegateExecution execution) {
         Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("max_rpo_minutes", DrillVariables.number(execution, MAX_RPO_MINUTES).orElse(null));
-        policy.put("max_rto_seconds", DrillVariables.number(execution, MAX_RTO_SECONDS).orElse(null));
+        policy.put("max_rpo_minutes", MAX_RPO_MINUTES.from(execution).orElse(null));
+        policy.put("max_rto_seconds", MAX_RTO_SECONDS.from(execution).orElse(null));
         return policy;
     }
-
 }

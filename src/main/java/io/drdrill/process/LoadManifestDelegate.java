@@ -1,14 +1,14 @@
 package io.drdrill.process;
 
-import io.drdrill.drill.Drill;
+import io.drdrill.drill.DrillSteps;
 import io.drdrill.manifest.InvalidManifestException;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestCatalog;
+import io.drdrill.step.Text;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.springframework.stereotype.Component;
-
 
 import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_CAPTURED_AT;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
@@ -18,38 +18,39 @@ import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
 import static io.drdrill.process.DrDrillProcess.Variables.MAX_RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.MAX_RTO_SECONDS;
+import static io.drdrill.process.DrDrillProcess.Variables.START_CHECKED;
 
 /** {@code Task_LoadManifest}: reads and validates the manifest once; later steps check it has not changed. */
-@Component("loadManifestDelegate")
+@Component(DrDrillProcess.Delegates.LOAD_MANIFEST)
 public class LoadManifestDelegate implements JavaDelegate {
 
-    private final Drill drill;
+    private final DrillSteps steps;
     private final ManifestCatalog catalog;
 
-    public LoadManifestDelegate(Drill drill, ManifestCatalog catalog) {
-        this.drill = drill;
+    public LoadManifestDelegate(DrillSteps steps, ManifestCatalog catalog) {
+        this.steps = steps;
         this.catalog = catalog;
     }
 
     @Override
     public void execute(DelegateExecution execution) {
         try {
-            if (!execution.hasVariable(DrDrillProcess.Variables.START_CHECKED)) {
+            if (START_CHECKED.from(execution).isEmpty()) {
                 throw new InvalidManifestException("the drill was started without its start listener");
             }
-            DrillVariables.now(execution);
-            String given = DrillVariables.text(execution, MANIFEST).filter(s -> !s.isBlank())
-                    .orElseThrow(() -> new InvalidManifestException("process variable 'manifest' is required"));
-            Manifest manifest = drill.loadManifest(catalog.resolve(given));
-            execution.setVariable(MANIFEST_PATH, manifest.source().toString());
-            execution.setVariable(MANIFEST_SHA256, manifest.sha256());
-            execution.setVariable(BACKUP_CAPTURED_AT, manifest.backup().capturedAt().toString());
-            execution.setVariable(MAX_RPO_MINUTES, manifest.policies().maxRpoMinutes().orElse(null));
-            execution.setVariable(MAX_RTO_SECONDS, manifest.policies().maxRtoSeconds().orElse(null));
+            DrillNow.of(execution);
+            String given = MANIFEST.from(execution).filter(s -> !s.isBlank()).orElseThrow(
+                    () -> new InvalidManifestException("process variable '" + MANIFEST.name() + "' is required"));
+            Manifest manifest = steps.loadManifest(catalog.resolve(given));
+            MANIFEST_PATH.set(execution, manifest.source());
+            MANIFEST_SHA256.set(execution, manifest.sha256());
+            BACKUP_CAPTURED_AT.set(execution, manifest.backup().capturedAt());
+            MAX_RPO_MINUTES.set(execution, manifest.policies().maxRpoMinutes().orElse(null));
+            MAX_RTO_SECONDS.set(execution, manifest.policies().maxRtoSeconds().orElse(null));
         } catch (InvalidManifestException e) {
-            String message = Texts.limit(e.getMessage());
-            execution.setVariable(ERROR_TYPE, DrDrillProcess.Errors.INVALID_MANIFEST);
-            execution.setVariable(ERROR_MESSAGE, message);
+            String message = Text.shorten(e.getMessage(), Text.MAX_VARIABLE_CHARS);
+            ERROR_TYPE.set(execution, DrDrillProcess.Errors.INVALID_MANIFEST);
+            ERROR_MESSAGE.set(execution, message);
             throw new BpmnError(DrDrillProcess.Errors.INVALID_MANIFEST, message);
         }
     }

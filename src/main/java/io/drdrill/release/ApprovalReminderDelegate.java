@@ -1,5 +1,6 @@
 package io.drdrill.release;
 
+import io.drdrill.process.DrDrillProcess;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.Logger;
@@ -16,10 +17,9 @@ public class ApprovalReminderDelegate implements JavaDelegate {
 
     @Override
     public void execute(DelegateExecution execution) {
-        Object sent = execution.getVariable(REMINDERS_SENT);
-        int count = (sent instanceof Number n ? n.intValue() : 0) + 1;
-        execution.setVariable(REMINDERS_SENT, count);
+        int count = REMINDERS_SENT.from(execution).orElse(0) + 1;
+        REMINDERS_SENT.set(execution, count);
         LOG.warn("release {} ({}) still waits for a release approver: reminder {}",
-                execution.getProcessInstanceId(), execution.getVariable("manifest"), count);
+                execution.getProcessInstanceId(), DrDrillProcess.Variables.MANIFEST.from(execution).orElse("?"), count);
     }
 }

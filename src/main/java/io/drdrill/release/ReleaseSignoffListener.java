@@ -53,7 +53,7 @@ public class ReleaseSignoffListener implements TaskListener {
         String requester = requester(task);
         try {
             switch (task.getEventName()) {
-                case EVENTNAME_CREATE -> task.setVariable(REQUESTER, requester);
+                case EVENTNAME_CREATE -> REQUESTER.set(task, requester);
                 case EVENTNAME_ASSIGNMENT -> SignoffRules.checkAssignee(task.getAssignee(), requester);
                 case EVENTNAME_COMPLETE -> complete(task, requester);
                 default -> { }
@@ -75,15 +75,15 @@ public class ReleaseSignoffListener implements TaskListener {
         String user = current == null ? null : current.getUserId();
         boolean inGroup = user != null && identity.createGroupQuery().groupMember(user)
                 .groupId(SignoffRules.APPROVERS_GROUP).count() > 0;
-        SignoffDecision decision = SignoffRules.decide(user, inGroup, requester, task.getVariable(DECISION),
-                task.getVariable(REASON), Instant.now());
+        SignoffDecision decision = SignoffRules.decide(user, inGroup, requester, DECISION.from(task).orElse(null),
+                REASON.from(task).orElse(null), Instant.now());
         Map<String, Object> drill = passedDrill(task.getProcessInstanceId());
-        task.setVariable(APPROVER, decision.approver());
-        task.setVariable(DECIDED_AT, decision.decidedAt().toString());
-        task.setVariable(REASON, decision.reason());
-        Path report = Path.of((String) drill.get(DrDrillProcess.Variables.REPORT_PATH));
+        APPROVER.set(task, decision.approver());
+        DECIDED_AT.set(task, decision.decidedAt());
+        REASON.set(task, decision.reason());
+        Path report = DrDrillProcess.Variables.REPORT_PATH.from(drill).orElseThrow();
         Path file = evidence.write(report.getParent(), release(task, requester, drill), decision);
-        task.setVariable(SIGNOFF_EVIDENCE, file.toString());
+        SIGNOFF_EVIDENCE.set(task, file);
     }
 
     /** The drill this release called, as its own history records it; it must have ended in "Drill passed". */
@@ -101,7 +101,7 @@ public class ReleaseSignoffListener implements TaskListener {
             values.put(variable.getName(), variable.getValue());
         }
         values.put("processInstanceId", drill.getId());
-        if (values.get(DrDrillProcess.Variables.REPORT_PATH) == null) {
+        if (DrDrillProcess.Variables.REPORT_PATH.from(values).isEmpty()) {
             throw new AuthorizationException("the release's drill recorded no evidence");
         }
         return values;
@@ -113,12 +113,12 @@ public class ReleaseSignoffListener implements TaskListener {
         release.put("task_id", task.getId());
         release.put("requested_by", requester);
         release.put("drill_process_instance_id", drill.get("processInstanceId"));
-        release.put("manifest", drill.get(DrDrillProcess.Variables.MANIFEST_PATH));
-        release.put("drill_run_id", drill.get(DrDrillProcess.Variables.RUN_ID));
-        release.put("drill_status", drill.get(DrDrillProcess.Variables.DRILL_STATUS));
-        release.put("rto_seconds", drill.get(DrDrillProcess.Variables.RTO_SECONDS));
-        release.put("rpo_minutes", drill.get(DrDrillProcess.Variables.RPO_MINUTES));
-        release.put("report", drill.get(DrDrillProcess.Variables.REPORT_PATH));
+        release.put("manifest", DrDrillProcess.Variables.MANIFEST_PATH.from(drill).map(Path::toString).orElse(null));
+        release.put("drill_run_id", DrDrillProcess.Variables.RUN_ID.from(drill).orElse(null));
+        release.put("drill_status", DrDrillProcess.Variables.DRILL_STATUS.from(drill).orElse(null));
+        release.put("rto_seconds", DrDrillProcess.Variables.RTO_SECONDS.from(drill).orElse(null));
+        release.put("rpo_minutes", DrDrillProcess.Variables.RPO_MINUTES.from(drill).orElse(null));
+        release.put("report", DrDrillProcess.Variables.REPORT_PATH.from(drill).map(Path::toString).orElse(null));
         return release;
     }
 }

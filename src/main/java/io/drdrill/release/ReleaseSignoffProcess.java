@@ -1,6 +1,16 @@
 package io.drdrill.release;
 
-/** The {@code release-signoff} process API: key, element ids and variable names. */
+import io.drdrill.process.ProcessVariable;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static io.drdrill.process.ProcessVariable.count;
+import static io.drdrill.process.ProcessVariable.instant;
+import static io.drdrill.process.ProcessVariable.path;
+import static io.drdrill.process.ProcessVariable.text;
+
+/** The {@code release-signoff} process API: key, element ids and typed variables. */
 public final class ReleaseSignoffProcess {
 
     public static final String PROCESS_KEY = "release-signoff";
@@ -24,22 +34,24 @@ public final class ReleaseSignoffProcess {
         }
     }
 
+    /** The release's process variables, each declared once with its type. */
     public static final class Variables {
         /**
          * Who requested the release, for the approval form: set from the engine's record of who started the
          * release when the approval task is created. The four-eyes rule reads the engine's record, not this.
          */
-        public static final String REQUESTER = "requester";
-        public static final String DECISION = "decision";
-        public static final String REASON = "reason";
-        public static final String APPROVER = "approver";
-        public static final String DECIDED_AT = "decidedAt";
-        public static final String SIGNOFF_EVIDENCE = "signoffEvidence";
+        public static final ProcessVariable<String> REQUESTER = text("requester");
+        /** {@code approve} or {@code reject}, as the approver chose it in the form. */
+        public static final ProcessVariable<String> DECISION = text("decision");
+        public static final ProcessVariable<String> REASON = text("reason");
+        public static final ProcessVariable<String> APPROVER = text("approver");
+        public static final ProcessVariable<Instant> DECIDED_AT = instant("decidedAt");
+        public static final ProcessVariable<Path> SIGNOFF_EVIDENCE = path("signoffEvidence");
         /** {@code released}, {@code rejected} or {@code blocked}. */
-        public static final String RELEASE_STATUS = "releaseStatus";
-        public static final String DRILL_ERROR_CODE = "drillErrorCode";
-        public static final String DRILL_ERROR_MESSAGE = "drillErrorMessage";
-        public static final String REMINDERS_SENT = "remindersSent";
+        public static final ProcessVariable<String> RELEASE_STATUS = text("releaseStatus");
+        public static final ProcessVariable<String> DRILL_ERROR_CODE = text("drillErrorCode");
+        public static final ProcessVariable<String> DRILL_ERROR_MESSAGE = text("drillErrorMessage");
+        public static final ProcessVariable<Integer> REMINDERS_SENT = count("remindersSent");
 
         private Variables() {
         }

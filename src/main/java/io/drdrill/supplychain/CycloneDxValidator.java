@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 import org.cyclonedx.Version;
 import org.cyclonedx.parsers.JsonParser;
 

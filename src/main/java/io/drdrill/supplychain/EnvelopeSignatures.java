@@ -1,5 +1,6 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.step.Text;
 import io.drdrill.supplychain.TrustedKeys.TrustedKey;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class EnvelopeSignatures {
     record Result(int index, String keyid, boolean verified, TrustedKey key, String scheme, String reason) {
 
         String describe() {
-            return "signature " + index + (keyid.isEmpty() ? "" : " (keyid " + Shorten.middle(keyid, 120) + ")");
+            return "signature " + index + (keyid.isEmpty() ? "" : " (keyid " + Text.middle(keyid, 120) + ")");
         }
     }
 
@@ -86,13 +87,13 @@ final class EnvelopeSignatures {
     static Map<String, Object> fact(Result result) {
         Map<String, Object> fact = new LinkedHashMap<>();
         fact.put("index", result.index());
-        fact.put("keyid", Shorten.middle(result.keyid(), 56));
+        fact.put("keyid", Text.middle(result.keyid(), 56));
         fact.put("verified", result.verified());
         if (result.verified()) {
             fact.put("key_fingerprint", result.key().fingerprint());
             fact.put("algorithm", result.scheme());
         } else {
-            fact.put("reason", Shorten.middle(result.reason(), 80));
+            fact.put("reason", Text.middle(result.reason(), 80));
         }
         return fact;
     }

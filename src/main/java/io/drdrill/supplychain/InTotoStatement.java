@@ -1,7 +1,8 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.step.Text;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.io.IOException;
 import java.util.Set;
@@ -15,7 +16,7 @@ record InTotoStatement(String type, String predicateType, JsonNode subjects, Jso
     /** The Statement an envelope carries; a {@link DrDrillError} says why it is not one. */
     static InTotoStatement of(DsseEnvelope envelope) {
         if (!PAYLOAD_TYPE.equals(envelope.payloadType())) {
-            throw new DrDrillError("payloadType is '" + Shorten.middle(envelope.payloadType(), 120) + "', expected "
+            throw new DrDrillError("payloadType is '" + Text.middle(envelope.payloadType(), 120) + "', expected "
                     + PAYLOAD_TYPE);
         }
         JsonNode statement;
@@ -29,7 +30,7 @@ record InTotoStatement(String type, String predicateType, JsonNode subjects, Jso
         }
         String type = statement.path("_type").asText("");
         if (!TYPES.contains(type)) {
-            throw new DrDrillError("payload is not an in-toto Statement (_type '" + Shorten.middle(type, 120) + "')");
+            throw new DrDrillError("payload is not an in-toto Statement (_type '" + Text.middle(type, 120) + "')");
         }
         if (!statement.path("subject").isArray()) {
             throw new DrDrillError("Statement has no subject array");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.io.IOException;
 import java.nio.file.Files;

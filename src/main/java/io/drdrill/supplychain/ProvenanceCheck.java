@@ -1,7 +1,7 @@
 package io.drdrill.supplychain;
 
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.supplychain.TrustedKeys.TrustedKey;
 
@@ -38,7 +38,7 @@ public final class ProvenanceCheck {
         }
     }
 
-    public StepOutcome verify(Manifest.Provenance settings, String backupSha256) {
+    public StepResult verify(Manifest.Provenance settings, String backupSha256) {
         if (settings.requireSignature() && settings.trustedKeys().isEmpty()) {
             throw new DrDrillError("provenance.require_signature is true but provenance.trusted_keys names no key");
         }
@@ -79,7 +79,7 @@ public final class ProvenanceCheck {
     }
 
     /** Unsigned provenance, no builder or predicate restrictions. */
-    public StepOutcome verify(Path provenance, String backupSha256) {
+    public StepResult verify(Path provenance, String backupSha256) {
         return verify(new Manifest.Provenance(provenance), backupSha256);
     }
 

@@ -1,8 +1,9 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.step.Text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ final class ProvenanceRecords {
         if (!known.matches()) {
             return new Record(index, "sigstore-bundle", null, false, mediaType.isEmpty()
                     ? "has a dsseEnvelope but no Sigstore bundle mediaType"
-                    : "unsupported Sigstore bundle mediaType '" + Shorten.middle(mediaType, 120) + "'");
+                    : "unsupported Sigstore bundle mediaType '" + Text.middle(mediaType, 120) + "'");
         }
         String container = "sigstore-bundle v" + (known.group(1) != null ? known.group(1) : known.group(2));
         if (!node.path("dsseEnvelope").isObject()) {

@@ -1,6 +1,7 @@
 package io.drdrill.supplychain;
 
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.Text;
+import io.drdrill.step.StepResult;
 import io.drdrill.supplychain.TrustedKeys.TrustedKey;
 
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ final class ProvenanceReport {
     /**
      * @param rejectedBefore records before the match that named the backup but broke a rule
      */
-    static StepOutcome outcome(int records, ProvenanceCheck.Candidate match, List<TrustedKey> keys,
+    static StepResult outcome(int records, ProvenanceCheck.Candidate match, List<TrustedKey> keys,
                                int rejectedBefore) {
         Optional<EnvelopeSignatures.Result> signed = match.verified();
         String status = signed.isPresent() ? VERIFIED : keys.isEmpty() ? NOT_CHECKED : NOT_REQUIRED;
@@ -37,8 +38,8 @@ final class ProvenanceReport {
         facts.put("provenance_matched_record", match.record().index());
         facts.put("provenance_container", match.record().container());
         facts.put("provenance_statement_type", match.statement().type());
-        facts.put("provenance_predicate_type", Shorten.middle(predicate.predicateType(), 120));
-        facts.put("provenance_builder_id", Shorten.middle(predicate.builderId(), 200));
+        facts.put("provenance_predicate_type", Text.middle(predicate.predicateType(), 120));
+        facts.put("provenance_builder_id", Text.middle(predicate.builderId(), 200));
         facts.put("provenance_signature_status", status);
         facts.put("provenance_signature_count", match.signatures().size());
         facts.put("provenance_signatures", match.signatures().stream().limit(LISTED_SIGNATURES)
@@ -47,7 +48,7 @@ final class ProvenanceReport {
         StringBuilder notes = new StringBuilder()
                 .append(records).append(" record(s); record ").append(match.record().index())
                 .append(" names the backup digest (").append(match.record().container()).append(", ")
-                .append(Shorten.middle(predicate.describe(), 120)).append("); ");
+                .append(Text.middle(predicate.describe(), 120)).append("); ");
         if (signed.isPresent()) {
             notes.append("signed by trusted key ").append(signed.get().key().label());
         } else {
@@ -58,11 +59,11 @@ final class ProvenanceReport {
             }
         }
         if (!predicate.builderId().isEmpty()) {
-            notes.append("; builder ").append(Shorten.middle(predicate.builderId(), 200));
+            notes.append("; builder ").append(Text.middle(predicate.builderId(), 200));
         }
         if (rejectedBefore > 0) {
             notes.append("; ").append(rejectedBefore).append(" earlier record(s) naming the backup were rejected");
         }
-        return new StepOutcome(notes.toString(), facts);
+        return new StepResult(notes.toString(), facts);
     }
 }

@@ -1,8 +1,8 @@
 package io.drdrill.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public final class SbomCheck {
     private final Spdx3StructureCheck spdx3 = new Spdx3StructureCheck();
 
     /** @param backupSha256 the backup's SHA-256, lower-case hex without prefix */
-    public StepOutcome verify(Manifest.Sbom settings, String backupSha256) {
+    public StepResult verify(Manifest.Sbom settings, String backupSha256) {
         Path file = settings.path();
         JsonNode root = JsonFiles.parse(JsonFiles.read(file, "SBOM", MAX_SBOM_BYTES), file, "SBOM");
         try {
@@ -35,7 +35,7 @@ public final class SbomCheck {
         }
     }
 
-    private StepOutcome check(JsonNode root, Manifest.Sbom settings, String backupSha256) {
+    private StepResult check(JsonNode root, Manifest.Sbom settings, String backupSha256) {
         boolean requireDigestMatch = settings.requireDigestMatch();
         SbomFormat format = SbomFormat.detect(root);
         SchemaReport report = switch (format) {
@@ -62,7 +62,7 @@ public final class SbomCheck {
         }
         facts.put("sbom_schema", report.description());
         facts.put("sbom_digest_match", requireDigestMatch ? bind(format, root, backupSha256, facts) : NOT_REQUIRED);
-        return new StepOutcome(notes(format, facts), facts);
+        return new StepResult(notes(format, facts), facts);
     }
 
     private static String bind(SbomFormat format, JsonNode root, String sha256, Map<String, Object> facts) {

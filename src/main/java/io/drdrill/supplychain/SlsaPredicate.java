@@ -1,5 +1,6 @@
 package io.drdrill.supplychain;
 
+import io.drdrill.step.Text;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -32,7 +33,7 @@ record SlsaPredicate(String predicateType, String slsaVersion, String builderId)
     /** Why the predicate breaks the manifest's rules (empty lists allow anything), or empty. */
     Optional<String> problem(List<String> allowedPredicateTypes, List<String> expectedBuilderIds) {
         if (!allowedPredicateTypes.isEmpty() && !allowedPredicateTypes.contains(predicateType)) {
-            return Optional.of("its predicateType '" + Shorten.middle(predicateType, 200)
+            return Optional.of("its predicateType '" + Text.middle(predicateType, 200)
                     + "' is not one of the allowed_predicate_types "
                     + allowedPredicateTypes);
         }
@@ -40,7 +41,7 @@ record SlsaPredicate(String predicateType, String slsaVersion, String builderId)
             return Optional.empty();
         }
         if (slsaVersion.isEmpty()) {
-            return Optional.of("its predicateType '" + Shorten.middle(predicateType, 200)
+            return Optional.of("its predicateType '" + Text.middle(predicateType, 200)
                     + "' is not SLSA provenance, so it names no "
                     + "builder id (expected_builder_ids " + expectedBuilderIds + ")");
         }
@@ -48,7 +49,7 @@ record SlsaPredicate(String predicateType, String slsaVersion, String builderId)
             return Optional.of("its SLSA provenance " + slsaVersion + " names no builder id (expected_builder_ids "
                     + expectedBuilderIds + ")");
         }
-        return Optional.of("its builder id '" + Shorten.middle(builderId, 200)
+        return Optional.of("its builder id '" + Text.middle(builderId, 200)
                 + "' is not one of the expected_builder_ids " + expectedBuilderIds);
     }
 

@@ -1,7 +1,7 @@
 package io.drdrill.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.drdrill.supplychain;
 
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

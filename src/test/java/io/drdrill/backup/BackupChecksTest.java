@@ -1,16 +1,17 @@
 package io.drdrill.backup;
 
-import io.drdrill.testsupport.TestFiles;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
 import io.drdrill.manifest.BackupFormat;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Sha256;
+import io.drdrill.step.StepResult;
 import io.drdrill.testsupport.TestBundle;
+import io.drdrill.testsupport.TestFiles;
+
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -46,7 +47,7 @@ class BackupChecksTest {
             String sha = TestBundle.sha256(backup);
 
             // When it is verified
-            StepOutcome outcome = check.verify(backup, sha);
+            StepResult outcome = check.verify(backup, sha);
 
             // Then it passes and records digest and size
             assertThat(outcome.facts()).containsExactly(
@@ -127,7 +128,7 @@ class BackupChecksTest {
             Path backup = file("empty.bin", "");
 
             // When / Then it matches the digest of no bytes, with size 0
-            StepOutcome outcome = check.verify(backup,
+            StepResult outcome = check.verify(backup,
                     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
             assertThat(outcome.facts()).containsEntry("backup_bytes", 0L);
         }
@@ -158,7 +159,7 @@ class BackupChecksTest {
             TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withReadyServices(3).write();
 
             // When it is verified
-            StepOutcome outcome = check.verify(bundle.backupPath());
+            StepResult outcome = check.verify(bundle.backupPath());
 
             // Then it passes counting the services
             assertThat(outcome.facts()).containsExactly(entry("services_checked", 3));
@@ -171,7 +172,7 @@ class BackupChecksTest {
             TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withReadyServices(2).write();
 
             // When it is verified by format
-            StepOutcome outcome = check.verify(bundle.backupPath(), BackupFormat.JSON);
+            StepResult outcome = check.verify(bundle.backupPath(), BackupFormat.JSON);
 
             // Then the facts name the format, then the services
             assertThat(outcome.facts()).containsExactly(entry("backup_format", "json"), entry("services_checked", 2));
@@ -184,7 +185,7 @@ class BackupChecksTest {
             Path backup = file("backup.bin", "\u0000 not json at all");
 
             // When it is verified by format
-            StepOutcome outcome = check.verify(backup, BackupFormat.RAW);
+            StepResult outcome = check.verify(backup, BackupFormat.RAW);
 
             // Then it passes without reading the content
             assertThat(outcome.facts()).containsExactly(entry("backup_format", "raw"));
@@ -455,7 +456,7 @@ class BackupChecksTest {
             }
 
             // When it is verified
-            StepOutcome outcome = check.verify(backup);
+            StepResult outcome = check.verify(backup);
 
             // Then every service was checked
             assertThat(outcome.facts()).containsEntry("services_checked", count);

@@ -1,8 +1,8 @@
 package io.drdrill.backup;
 
 import io.drdrill.backup.Archives.Entry;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.BackupFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -51,7 +51,7 @@ class TarArchiveCheckTest {
         return content;
     }
 
-    private StepOutcome verify(Path archive) {
+    private StepResult verify(Path archive) {
         return check.verify(archive, BackupFormat.byFileName(archive.getFileName().toString()).orElseThrow());
     }
 
@@ -73,7 +73,7 @@ class TarArchiveCheckTest {
             run(tempDir, "tar", "-cf", "backup.tar", "--sort=name", "-C", "content", ".");
 
             // When it is verified
-            StepOutcome outcome = verify(tempDir.resolve("backup.tar"));
+            StepResult outcome = verify(tempDir.resolve("backup.tar"));
 
             // Then the facts count each kind; the hard link's data is its target's, so it adds no bytes
             assertThat(outcome.facts()).contains(
@@ -100,7 +100,7 @@ class TarArchiveCheckTest {
             run(tempDir, "tar", "-czf", "backup.tar.gz", "-C", "content", "db", "config/app.yaml");
 
             // When it is verified
-            StepOutcome outcome = verify(tempDir.resolve("backup.tar.gz"));
+            StepResult outcome = verify(tempDir.resolve("backup.tar.gz"));
 
             // Then it passes: one gzip member, entries counted as tar lists them
             assertThat(outcome.facts()).contains(
@@ -123,7 +123,7 @@ class TarArchiveCheckTest {
             sh(tempDir, "tar -cf - -C content . | gzip -9 > backup.tgz");
 
             // When it is verified (.tgz implies tar.gz)
-            StepOutcome outcome = verify(tempDir.resolve("backup.tgz"));
+            StepResult outcome = verify(tempDir.resolve("backup.tgz"));
 
             // Then it passes with the same counts tar lists
             assertThat(outcome.facts()).containsEntry("backup_format", "tar.gz")
@@ -141,7 +141,7 @@ class TarArchiveCheckTest {
             Path archive = resource(name);
 
             // When it is verified
-            StepOutcome outcome = check.verify(archive, BackupFormat.TAR_GZ);
+            StepResult outcome = check.verify(archive, BackupFormat.TAR_GZ);
 
             // Then it passes, counting exactly the entries GNU tar lists (a pax_global_header is not an entry)
             long listed = Archives.tarListCount(archive, true);
@@ -175,7 +175,7 @@ class TarArchiveCheckTest {
                     + " && tail -c +3001 whole.tar | gzip >> backup.tar.gz");
 
             // When it is verified
-            StepOutcome outcome = verify(tempDir.resolve("backup.tar.gz"));
+            StepResult outcome = verify(tempDir.resolve("backup.tar.gz"));
 
             // Then both members were read: the entries are all there
             assertThat(outcome.facts()).containsEntry("gzip_members", 2)
@@ -192,7 +192,7 @@ class TarArchiveCheckTest {
             run(tempDir, "gzip", "-t", "backup.tar.gz");
 
             // When it is verified
-            StepOutcome outcome = verify(tempDir.resolve("backup.tar.gz"));
+            StepResult outcome = verify(tempDir.resolve("backup.tar.gz"));
 
             // Then it passes and the padding is reported
             assertThat(outcome.facts()).containsEntry("gzip_trailing_zero_bytes", 100L);
@@ -215,7 +215,7 @@ class TarArchiveCheckTest {
                 run(tempDir, "tar", "-S", "--format=" + format, "-cf", format + ".tar", "-C", "src", ".");
 
                 // When it is verified
-                StepOutcome outcome = verify(tempDir.resolve(format + ".tar"));
+                StepResult outcome = verify(tempDir.resolve(format + ".tar"));
 
                 // Then long-name and sparse headers are not entries of their own; the sparse file counts its real size
                 assertThat(outcome.facts()).as(format)
@@ -235,7 +235,7 @@ class TarArchiveCheckTest {
             Files.delete(src.resolve("zeros.bin"));
 
             // When it is verified
-            StepOutcome outcome = verify(tempDir.resolve("large.tar.gz"));
+            StepResult outcome = verify(tempDir.resolve("large.tar.gz"));
 
             // Then every byte was read through the fixed buffer and counted
             assertThat(outcome.facts()).containsEntry("archive_entries", 1L)

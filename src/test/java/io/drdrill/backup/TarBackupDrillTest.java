@@ -1,11 +1,11 @@
 package io.drdrill.backup;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 import io.drdrill.drill.Drill;
 import io.drdrill.drill.DrillContext;
-import io.drdrill.drill.StepName;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.StepName;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.BackupFormat;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.restore.RestoreRunner;
@@ -50,7 +50,7 @@ class TarBackupDrillTest {
         }).write();
     }
 
-    private StepOutcome step(StepName step, Manifest manifest, TestBundle bundle) {
+    private StepResult step(StepName step, Manifest manifest, TestBundle bundle) {
         return drill.run(step, new DrillContext(manifest, Instant.now(), bundle.evidenceDir(), Optional.empty()));
     }
 
@@ -62,8 +62,8 @@ class TarBackupDrillTest {
         assertThat(manifest.backup().format()).isEqualTo(BackupFormat.TAR_GZ);
 
         // When the backup steps run
-        StepOutcome digest = step(StepName.VERIFY_BACKUP_DIGEST, manifest, bundle);
-        StepOutcome payload = step(StepName.VERIFY_BACKUP_PAYLOAD, manifest, bundle);
+        StepResult digest = step(StepName.VERIFY_BACKUP_DIGEST, manifest, bundle);
+        StepResult payload = step(StepName.VERIFY_BACKUP_PAYLOAD, manifest, bundle);
 
         // Then both pass; the payload step reports the archive
         assertThat(digest.facts()).containsKey("backup_sha256");
@@ -87,7 +87,7 @@ class TarBackupDrillTest {
             Manifest manifest = drill.loadManifest(bundle.manifestPath());
 
             // When the payload step runs
-            StepOutcome payload = step(StepName.VERIFY_BACKUP_PAYLOAD, manifest, bundle);
+            StepResult payload = step(StepName.VERIFY_BACKUP_PAYLOAD, manifest, bundle);
 
             // Then the format implied by the name was used
             assertThat(payload.facts()).as(archive[0]).containsEntry("backup_format", archive[2])

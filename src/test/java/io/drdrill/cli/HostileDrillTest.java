@@ -3,6 +3,7 @@ package io.drdrill.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.process.DrDrillProcess;
+import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.Hostile;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestPropertySource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * or fake a restore with a link. Each case checks the exit code and the verdict, that the line is safe for a
  * terminal, that every input is byte for byte unchanged and that no process the case started is left.
  */
-@SpringBootTest(properties = {
-        "camunda.bpm.job-execution.enabled=false",
-        "drdrill.manifests-dir=${java.io.tmpdir}",
-        "drdrill.trusted-caller=true",
-        "drdrill.review-failed-drills=false"})
+@DrillEngineTest
+@TestPropertySource(properties = "drdrill.trusted-caller=true")
 class HostileDrillTest {
 
     private static final String RESTORE = "cp \"$1\" \"$4/\"\n";
@@ -72,10 +70,10 @@ class HostileDrillTest {
         // When the drill runs on it as the headless command runs it
         EvidencePaths paths = EvidencePaths.in(dir.resolve("out"));
         Map<String, Object> variables = new HashMap<>();
-        variables.put(DrDrillProcess.Variables.MANIFEST, ProcessTests.catalogName(bundle.manifestPath()));
-        variables.put(DrDrillProcess.Variables.REPORT_PATH, paths.report().toString());
-        variables.put(DrDrillProcess.Variables.EVENTS_PATH, paths.events().toString());
-        variables.put(DrDrillProcess.Variables.EVIDENCE_DIR, paths.evidenceDir().toString());
+        variables.put(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()));
+        variables.put(DrDrillProcess.Variables.REPORT_PATH.name(), paths.report().toString());
+        variables.put(DrDrillProcess.Variables.EVENTS_PATH.name(), paths.events().toString());
+        variables.put(DrDrillProcess.Variables.EVIDENCE_DIR.name(), paths.evidenceDir().toString());
         RunCommand.Outcome outcome = RunCommand.drill(headless, variables, paths);
 
         // Then the exit code and the one verdict line say what happened, safely, and nothing is left behind

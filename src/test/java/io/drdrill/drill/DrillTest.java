@@ -2,10 +2,13 @@ package io.drdrill.drill;
 
 import io.drdrill.manifest.Manifest;
 import io.drdrill.restore.RestoreRunner;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepName;
+import io.drdrill.step.StepResult;
 import io.drdrill.testsupport.TestBundle;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +35,11 @@ class DrillTest {
     private final Drill drill = new Drill(new RestoreRunner(List.of()));
 
     /** Runs every step in order as the process would, feeding the restore duration to the policy gate. */
-    private Map<StepName, StepOutcome> runAll(Manifest manifest, Path evidenceDir) {
-        Map<StepName, StepOutcome> outcomes = new EnumMap<>(StepName.class);
+    private Map<StepName, StepResult> runAll(Manifest manifest, Path evidenceDir) {
+        Map<StepName, StepResult> outcomes = new EnumMap<>(StepName.class);
         Optional<Double> rto = Optional.empty();
         for (StepName step : StepName.values()) {
-            StepOutcome outcome = drill.run(step, new DrillContext(manifest, NOW, evidenceDir, rto));
+            StepResult outcome = drill.run(step, new DrillContext(manifest, NOW, evidenceDir, rto));
             if (step == StepName.RESTORE_ARTIFACT) {
                 rto = Optional.of(((Number) outcome.facts().get("rto_seconds")).doubleValue());
             }
@@ -70,7 +73,7 @@ class DrillTest {
         Manifest manifest = drill.loadManifest(bundle.manifestPath());
 
         // When every step runs in order
-        Map<StepName, StepOutcome> outcomes = runAll(manifest, bundle.evidenceDir());
+        Map<StepName, StepResult> outcomes = runAll(manifest, bundle.evidenceDir());
 
         // Then each passed with its facts
         assertThat(outcomes).containsOnlyKeys(StepName.values());
@@ -101,7 +104,7 @@ class DrillTest {
         Manifest manifest = drill.loadManifest(bundle.manifestPath());
 
         // When every step runs in order
-        Map<StepName, StepOutcome> outcomes = runAll(manifest, bundle.evidenceDir());
+        Map<StepName, StepResult> outcomes = runAll(manifest, bundle.evidenceDir());
 
         // Then the restore step names the recall logs, which are in the evidence folder
         Path logDir = bundle.evidenceDir().resolve(RestoreRunner.LOG_DIR);
@@ -132,7 +135,7 @@ class DrillTest {
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).write();
         Manifest manifest = drill.loadManifest(bundle.manifestPath());
         DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
-        String key = (String) drill.run(StepName.RESTORE_ARTIFACT, context).facts().get(Drill.RESTORED_FILE_KEY);
+        String key = drill.run(StepName.RESTORE_ARTIFACT, context).measures().restoredFileKey().orElseThrow();
         Thread.sleep(20);
         drill.run(StepName.RESTORE_ARTIFACT, context);
 

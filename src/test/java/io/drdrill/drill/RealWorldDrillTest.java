@@ -1,14 +1,17 @@
 package io.drdrill.drill;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.restore.RestoreRunner;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepName;
+import io.drdrill.step.StepResult;
 import io.drdrill.testsupport.TestBundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +121,7 @@ class RealWorldDrillTest {
         Map<String, Object> facts = new LinkedHashMap<>();
         Optional<Double> rto = Optional.empty();
         for (StepName step : StepName.values()) {
-            StepOutcome outcome = drill.run(step, new DrillContext(manifest, NOW, dir.resolve("evidence"), rto));
+            StepResult outcome = drill.run(step, new DrillContext(manifest, NOW, dir.resolve("evidence"), rto));
             facts.putAll(outcome.facts());
             if (outcome.facts().get("rto_seconds") instanceof Number seconds) {
                 rto = Optional.of(seconds.doubleValue());

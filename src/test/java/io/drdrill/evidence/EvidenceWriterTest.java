@@ -1,11 +1,11 @@
 package io.drdrill.evidence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.testsupport.TestBundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.drdrill.policy;
 
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class PolicyGateTest {
         Manifest.Policies policies = limits(60.0, 300.0);
 
         // When the gate is enforced
-        StepOutcome outcome = gate.enforce(policies, minutesAgo(30), NOW, 12.5);
+        StepResult outcome = gate.enforce(policies, minutesAgo(30), NOW, 12.5);
 
         // Then it passes with the observed values
         assertThat(outcome.facts()).containsExactly(entry("rpo_minutes", 30.0), entry("rto_seconds", 12.5));
@@ -47,7 +47,7 @@ class PolicyGateTest {
         Instant captured = NOW.minusMillis(90_500);
 
         // When the gate is enforced without limits
-        StepOutcome outcome = gate.enforce(limits(null, null), captured, NOW, 1.23456);
+        StepResult outcome = gate.enforce(limits(null, null), captured, NOW, 1.23456);
 
         // Then RPO is 1.508 minutes and RTO 1.235 s
         assertThat(outcome.facts()).containsEntry("rpo_minutes", 1.508).containsEntry("rto_seconds", 1.235);
@@ -56,7 +56,7 @@ class PolicyGateTest {
     @Test
     void observedEqualToTheLimitPasses() {
         // Given observed values exactly at the limits
-        StepOutcome outcome = gate.enforce(limits(30.0, 10.0), minutesAgo(30), NOW, 10.0);
+        StepResult outcome = gate.enforce(limits(30.0, 10.0), minutesAgo(30), NOW, 10.0);
 
         // Then it passes
         assertThat(outcome.facts()).containsEntry("rpo_minutes", 30.0).containsEntry("rto_seconds", 10.0);
@@ -144,7 +144,7 @@ class PolicyGateTest {
     @Test
     void noLimitsPasses() {
         // Given no limits and a very old backup with a slow restore
-        StepOutcome outcome = gate.enforce(limits(null, null), NOW.minus(Duration.ofDays(400)), NOW, 99_999.0);
+        StepResult outcome = gate.enforce(limits(null, null), NOW.minus(Duration.ofDays(400)), NOW, 99_999.0);
 
         // Then it passes, reporting the observed values and "none" as limits
         assertThat(outcome.facts()).containsEntry("rpo_minutes", 400 * 24 * 60.0).containsEntry("rto_seconds", 99_999.0);
@@ -154,7 +154,7 @@ class PolicyGateTest {
     @Test
     void onlyTheGivenLimitIsChecked() {
         // Given only an RTO limit and an old backup
-        StepOutcome outcome = gate.enforce(limits(null, 10.0), NOW.minus(Duration.ofDays(2)), NOW, 9.0);
+        StepResult outcome = gate.enforce(limits(null, 10.0), NOW.minus(Duration.ofDays(2)), NOW, 9.0);
 
         // Then RPO is not checked
         assertThat(outcome.facts()).containsEntry("rpo_minutes", 2880.0);
@@ -186,7 +186,7 @@ class PolicyGateTest {
         Instant future = NOW.plus(Duration.ofMinutes(2));
 
         // When the gate is enforced
-        StepOutcome outcome = gate.enforce(limits(0.0, 300.0), future, NOW, 1.0);
+        StepResult outcome = gate.enforce(limits(0.0, 300.0), future, NOW, 1.0);
 
         // Then it passes with RPO 0
         assertThat(outcome.facts()).containsEntry("rpo_minutes", 0.0);
@@ -195,7 +195,7 @@ class PolicyGateTest {
     @Test
     void exactlyTheToleratedSkewPasses() {
         // Given a capture time exactly 5 minutes ahead
-        StepOutcome outcome = gate.enforce(limits(null, null),
+        StepResult outcome = gate.enforce(limits(null, null),
                 NOW.plus(Duration.ofMinutes(PolicyGate.MAX_CLOCK_SKEW_MINUTES)), NOW, 1.0);
 
         // Then it passes with RPO 0; one millisecond more fails

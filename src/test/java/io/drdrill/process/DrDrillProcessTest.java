@@ -1,19 +1,18 @@
 package io.drdrill.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.drdrill.drill.StepName;
+import io.drdrill.step.StepName;
+import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-
+import org.springframework.test.context.TestPropertySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +53,8 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managem
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
 /** The dr-drill BPMN on a real engine: the passed path and each boundary event, with the evidence they write. */
-@SpringBootTest(properties = {
-        "camunda.bpm.job-execution.enabled=false",
-        "drdrill.manifests-dir=${java.io.tmpdir}",
-        "drdrill.trusted-caller=true"})
+@DrillEngineTest
+@TestPropertySource(properties = "drdrill.trusted-caller=true")
 class DrDrillProcessTest {
 
     private static final String READY_SCRIPT = "#!/bin/sh\nset -eu\ncp \"$1\" \"$4/\"\necho restored\n";
@@ -68,9 +65,18 @@ class DrDrillProcessTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void bindAssertionsToEngine() {
-        BpmnAwareTests.init(processEngine);
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    @Test
+    void everyStepHasADelegateBeanNamedAsTheModelCallsIt() {
+        // Given the application's beans
+        // When each step's bean is looked up by the name the BPMN uses
+        // Then it is a step delegate for exactly that step
+        for (StepName step : StepName.values()) {
+            assertThat(context.getBean(DrDrillProcess.Delegates.of(step), DrillStepDelegate.class).step())
+                    .isEqualTo(step);
+        }
     }
 
     @Test
@@ -81,16 +87,16 @@ class DrDrillProcessTest {
 
         // When the drill runs to its end
         ProcessInstance drill = start(bundle);
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then every step ran, in order, and the drill passed with its metrics recorded
         assertThat(drill).isEnded().hasPassedInOrder(TASK_LOAD_MANIFEST, TASK_VERIFY_BACKUP_DIGEST,
                 TASK_VERIFY_BACKUP_PAYLOAD, TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT,
                 TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES, END_DRILL_PASSED);
         assertThat(drill).hasNotPassed(BOUNDARY_DR_DRILL_ERROR, BOUNDARY_POLICY_VIOLATION, BOUNDARY_INVALID_MANIFEST);
-        assertThat(drill).variables().containsEntry(DRILL_STATUS, "passed").containsKey(RTO_SECONDS)
-                .containsEntry(FAILED_STAGE, null);
-        assertThat((Double) variable(drill, RPO_MINUTES)).isBetween(10.0, 11.0);
+        assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "passed").containsKey(RTO_SECONDS.name())
+                .containsEntry(FAILED_STAGE.name(), null);
+        assertThat((Double) variable(drill, RPO_MINUTES.name())).isBetween(10.0, 11.0);
 
         JsonNode report = report(bundle);
         assertThat(report.path("status").asText()).isEqualTo("passed");
@@ -126,14 +132,14 @@ class DrDrillProcessTest {
 
         // When the drill runs
         ProcessInstance drill = start(bundle);
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then it ended in "drill failed" right after the digest check, and nothing later ran
         assertThat(drill).isEnded().hasPassed(TASK_VERIFY_BACKUP_DIGEST, BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
                 .hasNotPassed(TASK_VERIFY_BACKUP_PAYLOAD, TASK_RESTORE_ARTIFACT, END_DRILL_PASSED);
-        assertThat(drill).variables().containsEntry(DRILL_STATUS, "failed")
-                .containsEntry(FAILED_STAGE, "verify_backup_digest");
-        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("digest mismatch");
+        assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "failed")
+                .containsEntry(FAILED_STAGE.name(), "verify_backup_digest");
+        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("digest mismatch");
 
         JsonNode report = report(bundle);
         assertThat(report.path("status").asText()).isEqualTo("failed");
@@ -153,13 +159,13 @@ class DrDrillProcessTest {
 
         // When the drill runs
         ProcessInstance drill = start(bundle);
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then it failed at the restore, naming the exit code and the script's last error line
         assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT, END_DRILL_FAILED)
                 .hasNotPassed(TASK_VALIDATE_RESTORED_BACKUP);
-        assertThat(drill).variables().containsEntry(FAILED_STAGE, "restore_artifact");
-        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("exited with code 7")
+        assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "restore_artifact");
+        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("exited with code 7")
                 .contains("vault unreachable: timeout");
         assertThat(Files.readString(bundle.evidenceDir().resolve("restore/recall-stdout.log")))
                 .contains("connecting to vault");
@@ -172,15 +178,15 @@ class DrDrillProcessTest {
         TestBundle bundle = TestBundle.create(dir).withCapturedAt(captured).withPolicies(60.0, 600.0).write();
 
         // When the drill runs at capture + 2h
-        ProcessInstance drill = start(bundle, Map.of(CURRENT_TIME, captured.plus(2, ChronoUnit.HOURS).toString()));
-        runJobs(drill);
+        ProcessInstance drill = start(bundle, Map.of(CURRENT_TIME.name(), captured.plus(2, ChronoUnit.HOURS).toString()));
+        ProcessTests.runJobs(drill);
 
         // Then the restore worked but the policy gate threw PolicyViolation
         assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES,
                 BOUNDARY_POLICY_VIOLATION, END_POLICY_VIOLATED).hasNotPassed(END_DRILL_PASSED, END_DRILL_FAILED);
-        assertThat(drill).variables().containsEntry(DRILL_STATUS, "policy_violation")
-                .containsEntry(FAILED_STAGE, "enforce_policies").containsEntry(RPO_MINUTES, 120.0);
-        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("max_rpo_minutes").contains("120")
+        assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "policy_violation")
+                .containsEntry(FAILED_STAGE.name(), "enforce_policies").containsEntry(RPO_MINUTES.name(), 120.0);
+        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("max_rpo_minutes").contains("120")
                 .contains("60");
 
         JsonNode report = report(bundle);
@@ -196,12 +202,12 @@ class DrDrillProcessTest {
 
         // When the drill runs
         ProcessInstance drill = start(bundle);
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then no step ran and the drill is recorded as invalid, naming the field
         assertThat(drill).isEnded().hasPassed(TASK_LOAD_MANIFEST, BOUNDARY_INVALID_MANIFEST, END_MANIFEST_INVALID)
                 .hasNotPassed(TASK_VERIFY_BACKUP_DIGEST);
-        assertThat(drill).variables().containsEntry(DRILL_STATUS, "invalid");
+        assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "invalid");
         JsonNode report = report(bundle);
         assertThat(report.path("status").asText()).isEqualTo("invalid");
         assertThat(report.path("error").path("message").asText()).contains("backup.sha256");
@@ -214,16 +220,16 @@ class DrDrillProcessTest {
         TestBundle bundle = TestBundle.create(dir).write();
         ProcessInstance drill = start(bundle);
         execute(job(drill));
-        runtimeService().setVariable(drill.getId(), CURRENT_TIME, "not a time");
+        runtimeService().setVariable(drill.getId(), CURRENT_TIME.name(), "not a time");
 
         // When the remaining steps run
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then the step that hit the exception failed the drill, naming the exception type: never a silent pass
         assertThat(drill).isEnded().hasPassed(BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
                 .hasNotPassed(END_DRILL_PASSED);
-        assertThat(drill).variables().containsEntry(FAILED_STAGE, "verify_backup_digest");
-        assertThat((String) variable(drill, ERROR_MESSAGE)).startsWith("technical failure: ")
+        assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "verify_backup_digest");
+        assertThat((String) variable(drill, ERROR_MESSAGE.name())).startsWith("technical failure: ")
                 .contains("InvalidManifestException");
         assertThat(report(bundle).path("status").asText()).isEqualTo("failed");
     }
@@ -237,11 +243,11 @@ class DrDrillProcessTest {
 
         // When someone edits the manifest before the next step
         Files.writeString(bundle.manifestPath(), Files.readString(bundle.manifestPath()) + " ");
-        runJobs(drill);
+        ProcessTests.runJobs(drill);
 
         // Then the drill fails rather than checking something other than what it started with
         assertThat(drill).isEnded().hasPassed(END_DRILL_FAILED);
-        assertThat((String) variable(drill, ERROR_MESSAGE)).contains("changed while the drill ran");
+        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("changed while the drill ran");
     }
 
     @Test
@@ -272,7 +278,7 @@ class DrDrillProcessTest {
         assertThat(drill).isNotEnded().isWaitingAt(END_DRILL_PASSED);
         assertThat(runtimeService().createIncidentQuery().processInstanceId(drill.getId()).count()).isEqualTo(1);
         assertThat(processEngine.getHistoryService().createHistoricVariableInstanceQuery()
-                .processInstanceId(drill.getId()).variableName(DRILL_STATUS).count()).isZero();
+                .processInstanceId(drill.getId()).variableName(DRILL_STATUS.name()).count()).isZero();
     }
 
     @Test
@@ -280,8 +286,8 @@ class DrDrillProcessTest {
         // Given a bundle, and a start that jumps straight to "Drill passed"
         TestBundle bundle = TestBundle.create(dir).write();
         ProcessInstance drill = runtimeService().createProcessInstanceByKey(DrDrillProcess.PROCESS_KEY)
-                .setVariable(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()))
-                .setVariable(REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString())
+                .setVariable(MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()))
+                .setVariable(REPORT_PATH.name(), bundle.evidenceDir().resolve("dr-report.json").toString())
                 .startBeforeActivity(END_DRILL_PASSED).execute();
 
         // When the evidence job runs, as often as its retries allow
@@ -307,9 +313,9 @@ class DrDrillProcessTest {
         TestBundle bundle = TestBundle.create(dir).write();
         byte[] backup = Files.readAllBytes(bundle.backupPath());
         Map<String, Object> variables = new java.util.HashMap<>();
-        variables.put(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()));
-        variables.put(REPORT_PATH, bundle.backupPath().toString());
-        variables.put(EVIDENCE_DIR, bundle.evidenceDir().toString());
+        variables.put(MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()));
+        variables.put(REPORT_PATH.name(), bundle.backupPath().toString());
+        variables.put(EVIDENCE_DIR.name(), bundle.evidenceDir().toString());
 
         // When the drill is started
         // Then the start is refused naming both paths, no instance exists and the backup is untouched
@@ -319,7 +325,7 @@ class DrDrillProcessTest {
                 .hasMessageContaining("the report " + bundle.backupPath() + " would be written onto the drill's input "
                         + "backup.path");
         assertThat(runtimeService().createProcessInstanceQuery().processDefinitionKey(DrDrillProcess.PROCESS_KEY)
-                .variableValueEquals(REPORT_PATH, bundle.backupPath().toString()).count()).isZero();
+                .variableValueEquals(REPORT_PATH.name(), bundle.backupPath().toString()).count()).isZero();
         assertThat(Files.readAllBytes(bundle.backupPath())).isEqualTo(backup);
         assertThat(bundle.evidenceDir()).doesNotExist();
     }
@@ -330,14 +336,10 @@ class DrDrillProcessTest {
 
     private ProcessInstance start(TestBundle bundle, Map<String, Object> extra) {
         Map<String, Object> variables = new java.util.HashMap<>(extra);
-        variables.put(MANIFEST, ProcessTests.catalogName(bundle.manifestPath()));
-        variables.put(REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString());
-        variables.put(EVIDENCE_DIR, bundle.evidenceDir().toString());
+        variables.put(MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()));
+        variables.put(REPORT_PATH.name(), bundle.evidenceDir().resolve("dr-report.json").toString());
+        variables.put(EVIDENCE_DIR.name(), bundle.evidenceDir().toString());
         return runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables);
-    }
-
-    private static void runJobs(ProcessInstance drill) {
-        ProcessTests.runJobs(drill);
     }
 
     private Object variable(ProcessInstance drill, String name) {

@@ -45,8 +45,8 @@ class EngineRestartProcessTest {
         try (ConfigurableApplicationContext first = node(database)) {
             ProcessEngine engine = first.getBean(ProcessEngine.class);
             drillId = engine.getRuntimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, Map.of(
-                    DrDrillProcess.Variables.MANIFEST, ProcessTests.catalogName(bundle.manifestPath()),
-                    DrDrillProcess.Variables.REPORT_PATH, bundle.evidenceDir().resolve("dr-report.json").toString()))
+                    DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
+                    DrDrillProcess.Variables.REPORT_PATH.name(), bundle.evidenceDir().resolve("dr-report.json").toString()))
                     .getId();
             for (int step = 0; step < 3; step++) {
                 Job due = engine.getManagementService().createJobQuery().processInstanceId(drillId).singleResult();

@@ -1,9 +1,12 @@
 package io.drdrill.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.process.DrDrillProcess;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.IdentityService;
@@ -13,18 +16,15 @@ import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
-import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-
+import org.springframework.test.context.TestPropertySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static io.drdrill.release.ReleaseSignoffProcess.Elements.BOUNDARY_DRILL_NOT_PASSED;
@@ -49,10 +49,8 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.taskService;
 
 /** Four-eyes release sign-off on a real engine: the engine, not the form, enforces who may decide. */
-@SpringBootTest(properties = {
-        "camunda.bpm.job-execution.enabled=false",
-        "drdrill.manifests-dir=${java.io.tmpdir}",
-        "drdrill.evidence-dir=${java.io.tmpdir}/dr-drill-release-test-evidence"})
+@DrillEngineTest
+@TestPropertySource(properties = "drdrill.evidence-dir=${java.io.tmpdir}/dr-drill-release-test-evidence")
 class ReleaseSignoffProcessTest {
 
     private static final String REQUESTER = "olivia";
@@ -67,7 +65,6 @@ class ReleaseSignoffProcessTest {
 
     @BeforeEach
     void setUp() {
-        BpmnAwareTests.init(processEngine);
         IdentityService identity = processEngine.getIdentityService();
         group(identity, "release-approvers");
         group(identity, "dr-operators");
@@ -87,10 +84,10 @@ class ReleaseSignoffProcessTest {
         ProcessInstance release = requestRelease(TestBundle.create(dir).write());
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE).hasPassed(CALL_RUN_DRILL);
         assertThat(task(release)).hasCandidateGroup("release-approvers").hasDueDate(task(release).getDueDate());
-        assertThat(release).variables().containsEntry(DrDrillProcess.Variables.DRILL_STATUS, "passed");
+        assertThat(release).variables().containsEntry(DrDrillProcess.Variables.DRILL_STATUS.name(), "passed");
 
         // When a member of release-approvers approves it
-        complete(APPROVER_USER, release, Map.of(DECISION, "approve"));
+        complete(APPROVER_USER, release, Map.of(DECISION.name(), "approve"));
 
         // Then the release is released and the decision is in the drill's evidence
         assertThat(release).isEnded().hasPassed(END_RELEASED);
@@ -100,7 +97,7 @@ class ReleaseSignoffProcessTest {
         assertThat(signoff.path("decision").asText()).isEqualTo("approve");
         assertThat(signoff.path("drill_status").asText()).isEqualTo("passed");
         assertThat(signoff.path("decided_at").asText()).isNotBlank();
-        assertThat(history(release, RELEASE_STATUS)).isEqualTo("released");
+        assertThat(history(release, RELEASE_STATUS.name())).isEqualTo("released");
     }
 
     @Test
@@ -111,7 +108,7 @@ class ReleaseSignoffProcessTest {
 
         // When the requester tries to approve it, or to claim it, through the engine API
         // Then the engine refuses both, and the release still waits
-        assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION, "approve")))
+        assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION.name(), "approve")))
                 .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
         assertThatThrownBy(() -> taskService().claim(approval.getId(), REQUESTER))
                 .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
@@ -127,19 +124,19 @@ class ReleaseSignoffProcessTest {
         try {
             identity.setAuthenticatedUserId(REQUESTER);
             ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
-                    Map.of(DrDrillProcess.Variables.MANIFEST,
+                    Map.of(DrDrillProcess.Variables.MANIFEST.name(),
                             ProcessTests.catalogName(TestBundle.create(dir).write().manifestPath()),
-                            ReleaseSignoffProcess.Variables.REQUESTER, "somebody-else"));
+                            ReleaseSignoffProcess.Variables.REQUESTER.name(), "somebody-else"));
             identity.clearAuthentication();
-            runJobs(release);
+            ProcessTests.runJobs(release);
 
             // When they approve, sending the requester variable again
             // Then the engine still knows who started the release, and refuses
-            assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION, "approve",
-                    ReleaseSignoffProcess.Variables.REQUESTER, "somebody-else")))
+            assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION.name(), "approve",
+                    ReleaseSignoffProcess.Variables.REQUESTER.name(), "somebody-else")))
                     .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
             assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
-            assertThat(taskService().getVariable(task(release).getId(), ReleaseSignoffProcess.Variables.REQUESTER))
+            assertThat(taskService().getVariable(task(release).getId(), ReleaseSignoffProcess.Variables.REQUESTER.name()))
                     .isEqualTo(REQUESTER);
         } finally {
             identity.clearAuthentication();
@@ -151,7 +148,7 @@ class ReleaseSignoffProcessTest {
     void someoneOutsideReleaseApproversCannotDecide() throws IOException {
         ProcessInstance release = requestRelease(TestBundle.create(dir).write());
 
-        assertThatThrownBy(() -> complete(BYSTANDER, release, Map.of(DECISION, "approve")))
+        assertThatThrownBy(() -> complete(BYSTANDER, release, Map.of(DECISION.name(), "approve")))
                 .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("release-approvers");
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
     }
@@ -162,14 +159,14 @@ class ReleaseSignoffProcessTest {
         ProcessInstance release = requestRelease(TestBundle.create(dir).write());
 
         // When the approver rejects without a reason, then with one
-        assertThatThrownBy(() -> complete(APPROVER_USER, release, Map.of(DECISION, "reject")))
+        assertThatThrownBy(() -> complete(APPROVER_USER, release, Map.of(DECISION.name(), "reject")))
                 .hasRootCauseInstanceOf(BadUserRequestException.class).hasMessageContaining("reason");
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
-        complete(APPROVER_USER, release, Map.of(DECISION, "reject", REASON, "RTO too close to the limit"));
+        complete(APPROVER_USER, release, Map.of(DECISION.name(), "reject", REASON.name(), "RTO too close to the limit"));
 
         // Then the release is rejected, with approver and reason recorded
         assertThat(release).isEnded().hasPassed(END_REJECTED).hasNotPassed(END_RELEASED);
-        assertThat(history(release, APPROVER)).isEqualTo(APPROVER_USER);
+        assertThat(history(release, APPROVER.name())).isEqualTo(APPROVER_USER);
         assertThat(signoffEvidence(release).path("reason").asText()).isEqualTo("RTO too close to the limit");
     }
 
@@ -185,10 +182,10 @@ class ReleaseSignoffProcessTest {
         // Then the drill's DrDrillError reaches the call activity's boundary: release blocked, nobody asked to approve
         assertThat(release).isEnded().hasPassed(BOUNDARY_DRILL_NOT_PASSED, END_RELEASE_BLOCKED)
                 .hasNotPassed(TASK_APPROVE_RELEASE);
-        assertThat(history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_CODE)).isEqualTo("DrDrillError");
-        assertThat((String) history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_MESSAGE))
+        assertThat(history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_CODE.name())).isEqualTo("DrDrillError");
+        assertThat((String) history(release, ReleaseSignoffProcess.Variables.DRILL_ERROR_MESSAGE.name()))
                 .contains("digest mismatch");
-        assertThat(history(release, RELEASE_STATUS)).isEqualTo("blocked");
+        assertThat(history(release, RELEASE_STATUS.name())).isEqualTo("blocked");
     }
 
     @Test
@@ -199,11 +196,11 @@ class ReleaseSignoffProcessTest {
         // When the reminder timer fires
         Job timer = managementService().createJobQuery().processInstanceId(release.getId()).timers().singleResult();
         execute(timer);
-        runJobs(release);
+        ProcessTests.runJobs(release);
 
         // Then a reminder is recorded and the approval still waits
         assertThat(release).hasPassed(TASK_SEND_REMINDER).isWaitingAt(TASK_APPROVE_RELEASE);
-        assertThat(release).variables().containsEntry(REMINDERS_SENT, 1);
+        assertThat(release).variables().containsEntry(REMINDERS_SENT.name(), 1);
     }
 
     private ProcessInstance requestRelease(TestBundle bundle) {
@@ -211,8 +208,8 @@ class ReleaseSignoffProcessTest {
         identity.setAuthenticatedUserId(REQUESTER);
         try {
             ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
-                    Map.of(DrDrillProcess.Variables.MANIFEST, ProcessTests.catalogName(bundle.manifestPath())));
-            runJobs(release);
+                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath())));
+            ProcessTests.runJobs(release);
             return release;
         } finally {
             identity.clearAuthentication();
@@ -230,17 +227,6 @@ class ReleaseSignoffProcessTest {
         }
     }
 
-    private static void runJobs(ProcessInstance instance) {
-        for (List<Job> jobs = due(instance); !jobs.isEmpty(); jobs = due(instance)) {
-            jobs.forEach(BpmnAwareTests::execute);
-        }
-    }
-
-    private static List<Job> due(ProcessInstance instance) {
-        return managementService().createJobQuery().rootProcessInstanceId(instance.getId()).executable()
-                .list().stream().filter(j -> j.getDuedate() == null || !j.getDuedate().after(new java.util.Date()))
-                .toList();
-    }
 
     private Object history(ProcessInstance release, String name) {
         return processEngine.getHistoryService().createHistoricVariableInstanceQuery()
@@ -249,7 +235,7 @@ class ReleaseSignoffProcessTest {
 
     private JsonNode signoffEvidence(ProcessInstance release) throws IOException {
         return TestBundle.JSON.readTree(Path.of((String) history(release,
-                ReleaseSignoffProcess.Variables.SIGNOFF_EVIDENCE)).toFile());
+                ReleaseSignoffProcess.Variables.SIGNOFF_EVIDENCE.name())).toFile());
     }
 
 

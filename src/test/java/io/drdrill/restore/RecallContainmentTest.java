@@ -1,6 +1,6 @@
 package io.drdrill.restore;
 
-import io.drdrill.drill.DrDrillError;
+import io.drdrill.step.DrDrillError;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.AfterEach;

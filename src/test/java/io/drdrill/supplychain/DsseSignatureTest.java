@@ -2,8 +2,8 @@ package io.drdrill.supplychain;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,7 +115,7 @@ class DsseSignatureTest {
         Path provenance = envelope(name);
 
         // When it is validated
-        StepOutcome outcome = check.verify(trusting(provenance, key(keyFile)), DIGEST);
+        StepResult outcome = check.verify(trusting(provenance, key(keyFile)), DIGEST);
 
         // Then signature 0 verified under that key (fingerprint as OpenSSL's DER of the key gives it)
         String fingerprint = openSslFingerprint(key(keyFile));
@@ -178,7 +178,7 @@ class DsseSignatureTest {
         assertThat(Files.readString(certificate)).startsWith("-----BEGIN CERTIFICATE-----");
 
         // When the envelope is validated trusting the certificate
-        StepOutcome outcome = check.verify(trusting(envelope("ecdsa-p256"), certificate), DIGEST);
+        StepResult outcome = check.verify(trusting(envelope("ecdsa-p256"), certificate), DIGEST);
 
         // Then it verifies under the certificate's public key
         assertThat(Signing.signatureFacts(outcome).get(0))
@@ -212,7 +212,7 @@ class DsseSignatureTest {
         Files.writeString(provenance, JSON.writeValueAsString(other) + "\n" + JSON.writeValueAsString(bundle) + "\n");
 
         // When it is validated trusting the Ed25519 key
-        StepOutcome outcome = check.verify(trusting(provenance, key("ed25519.pub.pem")), DIGEST);
+        StepResult outcome = check.verify(trusting(provenance, key("ed25519.pub.pem")), DIGEST);
 
         // Then the bundle is the match, verified
         assertThat(outcome.facts())
@@ -229,7 +229,7 @@ class DsseSignatureTest {
         Path provenance = Signing.writeJson(tempDir.resolve("two.json"), envelope);
 
         // When it is validated
-        StepOutcome outcome = check.verify(trusting(provenance, key("ed25519.pub.pem")), DIGEST);
+        StepResult outcome = check.verify(trusting(provenance, key("ed25519.pub.pem")), DIGEST);
 
         // Then signature 1 verified, signature 0 did not
         List<Map<String, Object>> signatures = Signing.signatureFacts(outcome);
@@ -321,7 +321,7 @@ class DsseSignatureTest {
                 List.of(key("ed25519.pub.pem")), false, List.of(), List.of());
 
         // When it is validated
-        StepOutcome outcome = check.verify(settings, DIGEST);
+        StepResult outcome = check.verify(settings, DIGEST);
 
         // Then it passes, reporting the unverified signature
         assertThat(outcome.facts()).containsEntry("provenance_signature_status", "not verified (signature not required)");
@@ -367,7 +367,7 @@ class DsseSignatureTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static String algorithm(StepOutcome outcome) {
+    private static String algorithm(StepResult outcome) {
         return (String) Signing.signatureFacts(outcome).get(0).get("algorithm");
     }
 

@@ -4,8 +4,8 @@ import io.drdrill.testsupport.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Nested;
@@ -64,7 +64,7 @@ class ProvenanceCheckTest {
             Path provenance = json("provenance.json", dsseEnvelope("backup.json", DIGEST));
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then it passes, matching record 0 of 1, with signatures not checked (no trusted keys)
             assertThat(outcome.facts()).containsExactly(
@@ -100,7 +100,7 @@ class ProvenanceCheckTest {
             Path provenance = json("provenance.json", array);
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then record 1 of 2 matched
             assertThat(outcome.facts())
@@ -142,7 +142,7 @@ class ProvenanceCheckTest {
                             + jsonText(dsseEnvelope("backup.json", DIGEST)) + "\r\n");
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then the second record matched, of two
             assertThat(outcome.facts())
@@ -377,7 +377,7 @@ class ProvenanceCheckTest {
             Path provenance = json("provenance.json", dsseEnvelope(statement));
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then it passes and records the predicate type
             assertThat(outcome.facts()).containsEntry("provenance_predicate_type", "https://slsa.dev/provenance/v0.2");
@@ -467,7 +467,7 @@ class ProvenanceCheckTest {
             Path provenance = json("p.sigstore.json", bundle(mediaType, dsseEnvelope("backup.json", DIGEST)));
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then the container is reported
             assertThat(outcome.facts()).containsEntry("provenance_container", container);
@@ -521,7 +521,7 @@ class ProvenanceCheckTest {
                             dsseEnvelope("backup.json", DIGEST))) + "\n");
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then the bundle on line 2 is the match
             assertThat(outcome.facts())
@@ -572,7 +572,7 @@ class ProvenanceCheckTest {
             Path provenance = json("p.json", dsseEnvelope(slsaV1(DIGEST, BUILDER)));
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then the builder is reported
             assertThat(outcome.facts()).containsEntry("provenance_builder_id", BUILDER);
@@ -586,7 +586,7 @@ class ProvenanceCheckTest {
             Path provenance = json("p.json", dsseEnvelope(slsaV0(version, DIGEST, BUILDER)));
 
             // When it is validated
-            StepOutcome outcome = check.verify(provenance, DIGEST);
+            StepResult outcome = check.verify(provenance, DIGEST);
 
             // Then the builder and versions are reported
             assertThat(outcome.facts())
@@ -678,7 +678,7 @@ class ProvenanceCheckTest {
             Path provenance = json("p.json", array);
 
             // When it is validated
-            StepOutcome outcome = check.verify(rules(provenance, List.of(BUILDER), List.of()), DIGEST);
+            StepResult outcome = check.verify(rules(provenance, List.of(BUILDER), List.of()), DIGEST);
 
             // Then record 1 is the match and the rejected record is mentioned
             assertThat(outcome.facts()).containsEntry("provenance_matched_record", 1);
@@ -742,7 +742,7 @@ class ProvenanceCheckTest {
                     Signing.addSignature(dsseEnvelope("backup.json", DIGEST), signer.getPrivate(), "signer"));
 
             // When it is validated
-            StepOutcome outcome = check.verify(keys(provenance, false, trusted), DIGEST);
+            StepResult outcome = check.verify(keys(provenance, false, trusted), DIGEST);
 
             // Then it passes, reporting the signature it could not verify
             assertThat(outcome.facts()).containsEntry("provenance_signature_status",
@@ -780,7 +780,7 @@ class ProvenanceCheckTest {
                     second.getPrivate(), "ed"));
 
             // When it is validated
-            StepOutcome outcome = check.verify(keys(provenance, true, file), DIGEST);
+            StepResult outcome = check.verify(keys(provenance, true, file), DIGEST);
 
             // Then the Ed25519 key verified it
             assertThat(outcome.notes()).contains("signed by trusted key "
@@ -801,7 +801,7 @@ class ProvenanceCheckTest {
             Path provenance = json("p.json", envelope);
 
             // When it is validated
-            StepOutcome outcome = check.verify(keys(provenance, false, trusted), DIGEST);
+            StepResult outcome = check.verify(keys(provenance, false, trusted), DIGEST);
 
             // Then 10 signatures are listed, ids are shortened at their middle, and notes and facts stay small
             assertThat(outcome.facts()).containsEntry("provenance_signature_count", 40);

@@ -3,8 +3,8 @@ package io.drdrill.supplychain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Nested;
@@ -54,7 +54,7 @@ class RealWorldProvenanceTest {
                     List.of("https://slsa.dev/provenance/v1"));
 
             // When it is validated
-            StepOutcome outcome = check.verify(settings, V1_DIGEST);
+            StepResult outcome = check.verify(settings, V1_DIGEST);
 
             // Then its (base64url, DER) ECDSA P-256 signature verifies
             assertThat(outcome.facts())
@@ -87,7 +87,7 @@ class RealWorldProvenanceTest {
             // Given the GCB v0.3 envelope (SLSA v0.1): signature 0 by provenanceSigner over the PAE, signature 1
             // by a regional key over the raw payload
             // When it is validated trusting provenanceSigner
-            StepOutcome outcome = check.verify(trusting(v03, SIGNER_KEY), V03_DIGEST);
+            StepResult outcome = check.verify(trusting(v03, SIGNER_KEY), V03_DIGEST);
 
             // Then signature 0 verified and signature 1 did not
             assertThat(outcome.facts())
@@ -142,7 +142,7 @@ class RealWorldProvenanceTest {
             assertThat(digest).isEqualTo(BCR_DIGEST);
 
             // When it is validated without trusted keys
-            StepOutcome outcome = check.verify(bcr, digest);
+            StepResult outcome = check.verify(bcr, digest);
 
             // Then the bundle matches and its signature is not checked
             assertThat(outcome.facts())
@@ -164,7 +164,7 @@ class RealWorldProvenanceTest {
             Path certificate = certificate(bundle.at("/verificationMaterial/certificate/rawBytes").asText(), "bcr.crt");
 
             // When it is validated
-            StepOutcome outcome = check.verify(trusting(bcr, certificate), BCR_DIGEST);
+            StepResult outcome = check.verify(trusting(bcr, certificate), BCR_DIGEST);
 
             // Then the certificate's P-256 key verifies the DSSE signature over the PAE
             assertThat(outcome.facts()).containsEntry("provenance_signature_status", "verified");
@@ -193,7 +193,7 @@ class RealWorldProvenanceTest {
             assertThat(digest).isEqualTo(GRADLE_DIGEST);
 
             // When it is validated without trusted keys
-            StepOutcome outcome = check.verify(gradle, digest);
+            StepResult outcome = check.verify(gradle, digest);
 
             // Then it matches, with its builder
             assertThat(outcome.facts())

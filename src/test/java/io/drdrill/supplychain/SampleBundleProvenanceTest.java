@@ -1,8 +1,8 @@
 package io.drdrill.supplychain;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.testsupport.TestBundle;
@@ -38,7 +38,7 @@ class SampleBundleProvenanceTest {
         assertThat(TestBundle.sha256(manifest.backup().path())).isEqualTo(manifest.backup().sha256());
 
         // When its provenance is validated against the backup digest
-        StepOutcome outcome = check.verify(manifest.provenance(), manifest.backup().sha256());
+        StepResult outcome = check.verify(manifest.provenance(), manifest.backup().sha256());
 
         // Then the signature verifies under the shipped public key, whose fingerprint is the envelope's keyid
         String fingerprint = TrustedKeys.load(SAMPLE.resolve("provenance-signer.pub.pem")).get(0).fingerprint();

@@ -4,8 +4,8 @@ import io.drdrill.testsupport.TestFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Nested;
@@ -45,7 +45,7 @@ class SbomCheckTest {
     }
 
     /** Verifies {@code sbom} requiring it to name {@link #DIGEST}. */
-    private StepOutcome verifyBound(Path sbom) {
+    private StepResult verifyBound(Path sbom) {
         return check.verify(new Manifest.Sbom(sbom, true), DIGEST);
     }
 
@@ -69,7 +69,7 @@ class SbomCheckTest {
             Path sbom = json("sbom.cdx.json", TestBundle.sbom(4, DIGEST));
 
             // When it is validated against that digest
-            StepOutcome outcome = verifyBound(sbom);
+            StepResult outcome = verifyBound(sbom);
 
             // Then it passes with format, version, component count, schema and where the digest was found
             assertThat(outcome.facts()).containsExactly(
@@ -88,7 +88,7 @@ class SbomCheckTest {
             TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withSbomComponents(7).write();
 
             // When it is validated against the bundle's backup digest
-            StepOutcome outcome = check.verify(new Manifest.Sbom(bundle.sbomPath()), bundle.backupSha256());
+            StepResult outcome = check.verify(new Manifest.Sbom(bundle.sbomPath()), bundle.backupSha256());
 
             // Then it is schema-valid and bound to the backup through metadata.component
             assertThat(outcome.facts())
@@ -114,7 +114,7 @@ class SbomCheckTest {
             sbom.remove("components");
 
             // When it is validated with sbom.min_components 0
-            StepOutcome outcome = check.verify(new Manifest.Sbom(json("sbom.json", sbom), true, 0), DIGEST);
+            StepResult outcome = check.verify(new Manifest.Sbom(json("sbom.json", sbom), true, 0), DIGEST);
 
             // Then it passes with 0 components
             assertThat(outcome.facts()).containsEntry("sbom_components", 0);
@@ -139,7 +139,7 @@ class SbomCheckTest {
             component(sbom, 1).set("components", TestBundle.sbom(2).get("components"));
 
             // When it is validated
-            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+            StepResult outcome = verifyBound(json("sbom.json", sbom));
 
             // Then all 4 components are counted
             assertThat(outcome.facts()).containsEntry("sbom_components", 4);
@@ -379,7 +379,7 @@ class SbomCheckTest {
             component(sbom, 1).putArray("hashes").add(hash("SHA-256", OTHER));
 
             // When it is validated
-            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+            StepResult outcome = verifyBound(json("sbom.json", sbom));
 
             // Then the binding is reported at that component
             assertThat(outcome.facts()).containsEntry("sbom_digest_match", "components[2].hashes");
@@ -395,7 +395,7 @@ class SbomCheckTest {
             component(sbom, 1).putArray("components").add(nested);
 
             // When it is validated
-            StepOutcome outcome = verifyBound(json("sbom.json", sbom));
+            StepResult outcome = verifyBound(json("sbom.json", sbom));
 
             // Then the binding is reported at the nested component
             assertThat(outcome.facts()).containsEntry("sbom_digest_match", "components[1].components[0].hashes");
@@ -455,7 +455,7 @@ class SbomCheckTest {
             Manifest.Sbom settings = new Manifest.Sbom(json("sbom.json", TestBundle.sbom(3, OTHER)), false);
 
             // When it is validated
-            StepOutcome outcome = check.verify(settings, DIGEST);
+            StepResult outcome = check.verify(settings, DIGEST);
 
             // Then it passes and says binding was not required
             assertThat(outcome.facts()).containsEntry("sbom_digest_match", "not required");

@@ -3,8 +3,8 @@ package io.drdrill.supplychain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.DrDrillError;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class SbomConformanceTest {
             }
 
             // When the whole step runs against that digest
-            StepOutcome outcome = check.verify(new Manifest.Sbom(sbom), sha256);
+            StepResult outcome = check.verify(new Manifest.Sbom(sbom), sha256);
 
             // Then it passes, bound at that component
             assertThat(outcome.facts()).containsExactly(
@@ -168,7 +168,7 @@ class SbomConformanceTest {
             Manifest.Sbom settings = new Manifest.Sbom(helloDist);
 
             // When it is validated against the tarball's digest
-            StepOutcome outcome = check.verify(settings, HELLO_DIST_SHA256);
+            StepResult outcome = check.verify(settings, HELLO_DIST_SHA256);
 
             // Then it passes the SPDX 2.2 schema and binds through the file's SHA256 checksum
             assertThat(outcome.facts()).containsExactly(
@@ -213,7 +213,7 @@ class SbomConformanceTest {
             Manifest.Sbom relaxed = new Manifest.Sbom(helloSource, false);
 
             // When it is validated with binding relaxed
-            StepOutcome outcome = check.verify(relaxed, HELLO_SOURCE_TARBALL_SHA256);
+            StepResult outcome = check.verify(relaxed, HELLO_SOURCE_TARBALL_SHA256);
 
             // Then it passes: 1 package and 5 files, binding not required
             assertThat(outcome.facts())
@@ -314,7 +314,7 @@ class SbomConformanceTest {
             Manifest.Sbom settings = new Manifest.Sbom(helloDist);
 
             // When it is validated against the tarball's digest
-            StepOutcome outcome = check.verify(settings, HELLO_DIST_SHA256);
+            StepResult outcome = check.verify(settings, HELLO_DIST_SHA256);
 
             // Then it passes the structural check and binds through the software_File's verifiedUsing hash
             assertThat(outcome.facts()).containsExactly(

@@ -1,6 +1,6 @@
 package io.drdrill.supplychain;
 
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.StepResult;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.testsupport.TestBundle;
@@ -24,7 +24,7 @@ class SbomSampleDataTest {
         assertThat(manifest.backup().sha256()).isEqualTo(TestBundle.sha256(SAMPLE.resolve("backup.json")));
 
         // When its SBOM is validated as the drill does
-        StepOutcome outcome = new SbomCheck().verify(manifest.sbom(), manifest.backup().sha256());
+        StepResult outcome = new SbomCheck().verify(manifest.sbom(), manifest.backup().sha256());
 
         // Then it is a schema-valid CycloneDX 1.6 SBOM that names the backup in metadata.component
         assertThat(outcome.facts()).containsExactly(

@@ -2,7 +2,7 @@ package io.drdrill.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drdrill.drill.StepOutcome;
+import io.drdrill.step.StepResult;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class Signing {
 
     /** The {@code provenance_signatures} fact of a passed check. */
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> signatureFacts(StepOutcome outcome) {
+    static List<Map<String, Object>> signatureFacts(StepResult outcome) {
         return (List<Map<String, Object>>) outcome.facts().get("provenance_signatures");
     }
 

@@ -1,4 +1,4 @@
-package io.drdrill.drill;
+package io.drdrill.step;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

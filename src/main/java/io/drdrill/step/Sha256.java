@@ -1,4 +1,4 @@
-package io.drdrill.backup;
+package io.drdrill.step;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,17 @@
+package io.drdrill;
+
+import io.drdrill.cli.DrDrillCommand;
+
+/**
+ * {@code java -jar dr-drill.jar}: the command line, kept apart from the Spring application class so that the
+ * commands below it never import the root (the root knows every package; no package knows the root).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(DrDrillCommand.execute(DrDrillApplication.class, args));
+    }
+}

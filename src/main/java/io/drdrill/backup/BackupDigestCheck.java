@@ -1,6 +1,7 @@
 package io.drdrill.backup;
 
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Progress;
 import io.drdrill.step.Sha256;
 import io.drdrill.step.StepResult;
 
@@ -14,6 +15,10 @@ import java.util.Map;
 public final class BackupDigestCheck {
 
     public StepResult verify(Path backup, String expectedSha256) {
+        return verify(backup, expectedSha256, Progress.NONE);
+    }
+
+    public StepResult verify(Path backup, String expectedSha256, Progress progress) {
         if (!Files.isRegularFile(backup)) {
             throw new DrDrillError("backup " + backup + " does not exist or is not a regular file");
         }
@@ -21,7 +26,7 @@ public final class BackupDigestCheck {
         long size;
         try {
             size = Files.size(backup);
-            actual = Sha256.of(backup);
+            actual = Sha256.of(backup, progress);
         } catch (IOException e) {
             throw new DrDrillError("backup " + backup + " cannot be read: " + e.getMessage(), e);
         }

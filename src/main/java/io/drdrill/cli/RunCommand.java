@@ -6,6 +6,7 @@ import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Instants;
 import io.drdrill.manifest.InvalidManifestException;
 import io.drdrill.process.DrDrillProcess;
+import io.drdrill.process.DrillProgress;
 import io.drdrill.process.DrillResult;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -34,6 +35,8 @@ public class RunCommand implements Callable<Integer> {
 
     static final Path DEFAULT_REPORT = Path.of("artifacts", "dr", EvidencePaths.REPORT_FILE);
     static final String LOG_FILE = "dr-drill.log";
+    /** Set by {@code bin/dr-drill}: {@code tty} when stderr is a terminal, else {@code lines}. */
+    static final String PROGRESS_ENV = "DR_DRILL_PROGRESS";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,6 +57,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--evidence-dir", paramLabel = "DIR",
             description = "Folder for drill-metrics.json, restore logs and the engine log (default: the report's folder).")
     Path evidenceDir;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the verdict line (no progress on stderr).")
+    boolean quiet;
 
     @Option(names = "--current-time", paramLabel = "ISO-8601",
             description = "The time RPO is measured at (default: now); without an offset it is UTC.")
@@ -76,7 +82,13 @@ public class RunCommand implements Callable<Integer> {
         }
         try (ConfigurableApplicationContext engine = startEngine(manifestFile.getParent(),
                 paths.evidenceDir().resolve(LOG_FILE))) {
-            Outcome outcome = drill(engine.getBean(HeadlessDrill.class), variables, paths);
+            TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(),
+                    quiet ? TerminalProgress.Mode.NONE : TerminalProgress.Mode.of(System.getenv(PROGRESS_ENV)),
+                    System::nanoTime);
+            Outcome outcome;
+            try (DrillProgress.Showing shown = engine.getBean(DrillProgress.class).use(progress)) {
+                outcome = drill(engine.getBean(HeadlessDrill.class), variables, paths);
+            }
             (outcome.exit() == ExitCode.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut())
                     .println(outcome.line());
             return outcome.exit().code();

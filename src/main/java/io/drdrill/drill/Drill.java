@@ -11,6 +11,7 @@ import io.drdrill.restore.FileIdentity;
 import io.drdrill.restore.RestoreResult;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Progress;
 import io.drdrill.step.Sha256;
 import io.drdrill.step.StepName;
 import io.drdrill.step.StepResult;
@@ -64,12 +65,13 @@ public final class Drill implements DrillSteps {
         Manifest manifest = context.manifest();
         Manifest.Backup backup = manifest.backup();
         return switch (step) {
-            case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256());
+            case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256(), context.progress());
             case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path(), backup.format());
             case VALIDATE_SBOM -> sbom.verify(manifest.sbom(), backup.sha256());
             case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
-            case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR)));
-            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest, context.restoredFileKey());
+            case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR),
+                    context.progress()));
+            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest, context.restoredFileKey(), context.progress());
             case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),
                     context.rtoSeconds().orElseThrow(() -> new DrDrillError("no restore duration was recorded")));
         };
@@ -121,7 +123,8 @@ public final class Drill implements DrillSteps {
         }
     }
 
-    private static StepResult validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey) {
+    private static StepResult validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey,
+                                               Progress progress) {
         Path restored = manifest.restore().restoredFile(manifest.backup().path());
         requireOwnBytes(manifest, restored);
         try {
@@ -134,7 +137,7 @@ public final class Drill implements DrillSteps {
         }
         String actual;
         try {
-            actual = Sha256.of(restored);
+            actual = Sha256.of(restored, progress);
         } catch (IOException e) {
             throw new DrDrillError("restored backup " + restored + " cannot be read: " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.drdrill.drill;
 
 import io.drdrill.manifest.Manifest;
+import io.drdrill.step.Progress;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,9 +15,15 @@ import java.util.Optional;
  * @param rtoSeconds  measured by {@code restore_artifact}, needed by {@code enforce_policies}
  * @param restoredFileKey identity of the file {@code restore_artifact} restored, checked by
  *                    {@code validate_restored_backup}
+ * @param progress    where the long parts of a step say how far they got
  */
 public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
-                           Optional<String> restoredFileKey) {
+                           Optional<String> restoredFileKey, Progress progress) {
+
+    public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
+                        Optional<String> restoredFileKey) {
+        this(manifest, now, evidenceDir, rtoSeconds, restoredFileKey, Progress.NONE);
+    }
 
     public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds) {
         this(manifest, now, evidenceDir, rtoSeconds, Optional.empty());

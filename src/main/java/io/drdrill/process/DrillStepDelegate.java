@@ -6,6 +6,7 @@ import io.drdrill.evidence.DrillEvent;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.policy.PolicyViolation;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Progress;
 import io.drdrill.step.StepName;
 import io.drdrill.step.StepResult;
 import io.drdrill.step.Text;
@@ -37,10 +38,12 @@ public class DrillStepDelegate implements JavaDelegate {
 
     private final DrillSteps steps;
     private final StepName step;
+    private final DrillProgress progress;
 
-    public DrillStepDelegate(DrillSteps steps, StepName step) {
+    public DrillStepDelegate(DrillSteps steps, StepName step, DrillProgress progress) {
         this.steps = steps;
         this.step = step;
+        this.progress = progress;
     }
 
     public StepName step() {
@@ -50,28 +53,34 @@ public class DrillStepDelegate implements JavaDelegate {
     @Override
     public void execute(DelegateExecution execution) {
         Instant started = Instant.now();
+        Progress shown = progress.current();
+        shown.stepStarted(step);
         try {
-            StepResult result = steps.run(step, context(execution));
+            StepResult result = steps.run(step, context(execution, shown));
             record(execution, started, DrillEvent.Status.SUCCESS, result.notes(), result.facts());
             publish(execution, result.measures());
+            shown.stepEnded(step, "passed");
         } catch (PolicyViolation violation) {
             RPO_MINUTES.set(execution, violation.rpoMinutes());
             RTO_SECONDS.set(execution, violation.rtoSeconds());
+            shown.stepEnded(step, "policy violation");
             throw fail(execution, started, DrDrillProcess.Errors.POLICY_VIOLATION, violation.getMessage(), Map.of());
         } catch (DrDrillError error) {
+            shown.stepEnded(step, "failed");
             throw fail(execution, started, DrDrillProcess.Errors.DR_DRILL_ERROR, error.getMessage(), error.facts());
         } catch (RuntimeException technical) {
+            shown.stepEnded(step, "failed");
             throw fail(execution, started, DrDrillProcess.Errors.DR_DRILL_ERROR,
                     "technical failure: " + technical.getClass().getName() + ": " + technical.getMessage(), Map.of());
         }
     }
 
-    private DrillContext context(DelegateExecution execution) {
+    private DrillContext context(DelegateExecution execution, Progress shown) {
         Manifest manifest = steps.reloadManifest(
                 MANIFEST_PATH.from(execution).orElseThrow(() -> new DrDrillError("the manifest was not loaded")),
                 MANIFEST_SHA256.require(execution));
         return new DrillContext(manifest, DrillNow.of(execution), EVIDENCE_DIR.require(execution),
-                RTO_SECONDS.from(execution), RESTORED_FILE_KEY.from(execution));
+                RTO_SECONDS.from(execution), RESTORED_FILE_KEY.from(execution), shown);
     }
 
     private static void publish(DelegateExecution execution, StepResult.Measures measures) {

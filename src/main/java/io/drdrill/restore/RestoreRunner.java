@@ -1,14 +1,17 @@
 package io.drdrill.restore;
 
-import io.drdrill.step.DrDrillError;
 import io.drdrill.manifest.Manifest;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.step.Progress;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +37,7 @@ public final class RestoreRunner {
     public static final String CONTAINMENT_FACT = "restore_containment";
     static final String SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final long LOG_LIMIT_BYTES = 10L << 20;
+    private static final long COPY_SLICE_BYTES = 64L << 20;
     /** How long the log readers may take, once the script has exited, to drain what its pipes still hold. */
     static final long LOG_DRAIN_MILLIS = 3000;
 
@@ -61,6 +65,11 @@ public final class RestoreRunner {
     }
 
     public RestoreResult restore(Manifest manifest, Path logDir) {
+        return restore(manifest, logDir, Progress.NONE);
+    }
+
+    /** @param progress told how many bytes of the backup {@code copy_backup} has copied */
+    public RestoreResult restore(Manifest manifest, Path logDir, Progress progress) {
         Manifest.Restore settings = manifest.restore();
         Path backup = manifest.backup().path();
         Path restored = settings.restoredFile(backup);
@@ -78,7 +87,7 @@ public final class RestoreRunner {
             // A restored copy left by an earlier drill must never stand in for this one.
             Files.deleteIfExists(restored);
             if (settings.copyBackup()) {
-                Files.copy(backup, restored, StandardCopyOption.REPLACE_EXISTING);
+                copy(backup, restored, progress);
             }
         } catch (IOException e) {
             throw new DrDrillError("restore into " + settings.outputDir() + " failed: " + e, e);
@@ -107,6 +116,28 @@ public final class RestoreRunner {
             return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored), containment);
         } catch (IOException e) {
             throw new DrDrillError("restored file " + restored + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies in the kernel ({@code transferTo}: no bytes pass through the JVM's heap) in slices, so that progress
+     * can be told; the target is created anew and never through a link.
+     */
+    static void copy(Path from, Path to, Progress progress) throws IOException {
+        String what = "copying " + from.getFileName();
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     LinkOption.NOFOLLOW_LINKS)) {
+            long total = in.size();
+            long done = 0;
+            while (done < total) {
+                long moved = in.transferTo(done, Math.min(COPY_SLICE_BYTES, total - done), out);
+                if (moved <= 0 && in.size() <= done) {
+                    break; // the backup shrank while it was copied: the restored digest will say so
+                }
+                done += Math.max(moved, 0);
+                progress.bytes(what, done, total);
+            }
         }
     }
 

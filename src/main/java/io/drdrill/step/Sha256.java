@@ -17,11 +17,21 @@ public final class Sha256 {
     }
 
     public static String of(Path file) throws IOException {
+        return of(file, Progress.NONE);
+    }
+
+    /** Hashes {@code file}, telling {@code progress} how many bytes are done as it reads. */
+    public static String of(Path file, Progress progress) throws IOException {
         MessageDigest digest = newDigest();
+        long total = Files.size(file);
+        String what = "hashing " + file.getFileName();
+        long done = 0;
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[BUFFER];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
+                done += n;
+                progress.bytes(what, done, total);
             }
         }
         return HexFormat.of().formatHex(digest.digest());

@@ -112,7 +112,7 @@ class DrDrillModelTest {
         Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog));
         Mocks.register(DrDrillProcess.Delegates.EVIDENCE_LISTENER, new EvidenceListener(writer));
         for (StepName step : StepName.values()) {
-            Mocks.register(DrDrillProcess.Delegates.of(step), new DrillStepDelegate(steps, step));
+            Mocks.register(DrDrillProcess.Delegates.of(step), new DrillStepDelegate(steps, step, new DrillProgress()));
         }
     }
 

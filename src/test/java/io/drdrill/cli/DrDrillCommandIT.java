@@ -47,6 +47,8 @@ class DrDrillCommandIT {
         assertThat(report.path("metrics").path("rpo_minutes").asDouble()).isEqualTo(30.0);
         assertThat(report.path("notes").path("services_checked").asInt()).isEqualTo(5);
         assertThat(lines(evidence.resolve("dr-events.ndjson"))).hasSize(7);
+        assertThat(run.stderr.lines()).as("one progress line per step in a log").hasSize(7)
+                .allMatch(line -> line.matches("\\[dr-drill] [1-7]/7 [a-z_]+ passed in \\d+\\.\\d s.*"));
         assertThat(json(evidence.resolve("drill-metrics.json")).path("run_id").asText())
                 .isEqualTo(report.path("run_id").asText());
         assertThat(Files.readString(evidence.resolve("restore/recall-stdout.log"))).contains("recall complete");
@@ -177,6 +179,42 @@ class DrDrillCommandIT {
             assertThat(run.stdout + run.stderr).doesNotContain("Exception").doesNotContain("\tat ");
         }
         assertThat(runs.get(1).stdout).startsWith("[dr-drill] FAIL at validate_sbom: SBOM sbom.cdx.json is not valid JSON");
+    }
+
+    @Test
+    void onATerminalTheDrillShowsALiveBarAndQuietShowsOnlyTheVerdict() throws Exception {
+        // Given a bundle whose raw backup of 64 MiB is copied by the restore
+        TestBundle bundle = TestBundle.create(work.resolve("big")).withPolicies(null, null).write();
+        byte[] bytes = new byte[64 << 20];
+        new java.util.Random(7).nextBytes(bytes);
+        Path backup = Files.write(bundle.dir().resolve("backup.bin"), bytes);
+        String sha = TestBundle.sha256(bytes);
+        Files.write(bundle.sbomPath(), TestBundle.JSON.writeValueAsBytes(TestBundle.sbom(3, sha)));
+        Files.write(bundle.provenancePath(), TestBundle.JSON.writeValueAsBytes(TestBundle.dsseEnvelope("backup.bin", sha)));
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = bundle.manifestJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("backup")).put("path", backup.getFileName().toString())
+                .put("sha256", sha).put("format", "raw");
+        Files.write(bundle.manifestPath(), TestBundle.JSON.writeValueAsBytes(manifest));
+
+        // When the drill runs on a pseudo-terminal, and again with --quiet into a log
+        Path transcript = work.resolve("terminal.txt");
+        Process onTerminal = new ProcessBuilder("script", "-qfec", COMMAND + " run --manifest " + bundle.manifestPath()
+                + " --output " + work.resolve("tty/dr-report.json"), transcript.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        assertThat(onTerminal.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        Result quiet = drill(work, "run", "--quiet", "--manifest", bundle.manifestPath().toString(),
+                "--output", work.resolve("quiet/dr-report.json").toString());
+
+        // Then the terminal saw the steps redrawn in place with a bar, bytes and throughput, then the verdict;
+        // the quiet run printed the verdict alone
+        String screen = Files.readString(transcript);
+        assertThat(screen).contains("\r[dr-drill] 1/7 verify_backup_digest hashing backup.bin [")
+                .contains("5/7 restore_artifact copying backup.bin [").contains("64.0 MiB / 64.0 MiB").contains("MiB/s")
+                .contains("[dr-drill] PASS: RTO=");
+        assertThat(quiet.exit).isZero();
+        assertThat(quiet.stderr).isEmpty();
+        assertThat(quiet.stdout.lines()).singleElement().asString().startsWith("[dr-drill] PASS: RTO=");
     }
 
     private Path copySample() throws IOException {

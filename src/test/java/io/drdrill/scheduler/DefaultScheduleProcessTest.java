@@ -47,6 +47,15 @@ class DefaultScheduleProcessTest {
         ClockUtil.reset();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void theCatalogAndTheEvidenceAreRemoved() throws IOException {
+        for (Path root : List.of(CATALOG, EVIDENCE)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void theDefaultSchedulesManifestsWithoutOneAndAManifestsOwnScheduleWins() {
         // Given a tick after every earlier one (the database may be shared with other tests), then a manifest

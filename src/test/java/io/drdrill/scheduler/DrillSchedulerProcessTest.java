@@ -107,6 +107,15 @@ class DrillSchedulerProcessTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void theCatalogAndTheEvidenceAreRemoved() throws IOException {
+        for (Path root : List.of(CATALOG, EVIDENCE)) {
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void theSchedulerTicksEveryMinuteFromATimerStartEventTheEngineShowsAsAJob() {
         // Given the deployed drill-scheduler process, its timer job executed at a whole minute

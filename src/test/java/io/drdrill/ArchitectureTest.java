@@ -20,7 +20,7 @@ class ArchitectureTest {
 
     private static final String[] CORE = {"io.drdrill.step..", "io.drdrill.manifest..", "io.drdrill.backup..",
             "io.drdrill.supplychain..", "io.drdrill.restore..", "io.drdrill.policy..", "io.drdrill.drill..",
-            "io.drdrill.evidence..", "io.drdrill.signoff.."};
+            "io.drdrill.evidence..", "io.drdrill.signoff..", "io.drdrill.schedule.."};
 
     private static JavaClasses classes;
 
@@ -68,6 +68,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.drdrill..")
                 .layer("Root").definedBy("io.drdrill")
                 .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..")
+                .layer("Scheduler").definedBy("io.drdrill.scheduler..")
                 .layer("Release").definedBy("io.drdrill.release..")
                 .layer("Process").definedBy("io.drdrill.process..")
                 .layer("Evidence").definedBy("io.drdrill.evidence..", "io.drdrill.signoff..")
@@ -75,17 +76,21 @@ class ArchitectureTest {
                 .layer("Checks").definedBy("io.drdrill.backup..", "io.drdrill.supplychain..", "io.drdrill.restore..",
                         "io.drdrill.policy..")
                 .layer("Manifest").definedBy("io.drdrill.manifest..")
+                .layer("Schedule").definedBy("io.drdrill.schedule..")
                 .layer("Ground").definedBy("io.drdrill.step..", "io.drdrill.logging..")
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Entry").mayOnlyBeAccessedByLayers("Root")
-                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry")
-                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Release")
-                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process")
-                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process")
-                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process", "Evidence",
-                        "Drill")
-                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process", "Evidence",
-                        "Drill", "Checks")
+                .whereLayer("Scheduler").mayOnlyBeAccessedByLayers("Root", "Entry")
+                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
+                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release")
+                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process")
+                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process")
+                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
+                        "Evidence", "Drill")
+                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
+                        "Evidence", "Drill", "Checks")
+                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
+                        "Evidence", "Drill", "Checks", "Manifest")
                 .check(classes);
     }
 
@@ -94,7 +99,8 @@ class ArchitectureTest {
         // Given the step vocabulary, when its dependencies are checked, then it uses no other package of ours
         noClasses().that().resideInAPackage("io.drdrill.step..").should().dependOnClassesThat()
                 .resideInAnyPackage(CORE[1], CORE[2], CORE[3], CORE[4], CORE[5], CORE[6], CORE[7], CORE[8],
-                        "io.drdrill.process..", "io.drdrill.release..", "io.drdrill.server..", "io.drdrill.cli..")
+                        CORE[9], "io.drdrill.process..", "io.drdrill.scheduler..", "io.drdrill.release..",
+                        "io.drdrill.server..", "io.drdrill.cli..")
                 .check(classes);
     }
 }

@@ -1,5 +1,7 @@
 package io.drdrill.manifest;
 
+import io.drdrill.schedule.Schedule;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -10,9 +12,17 @@ import java.util.Optional;
  *
  * @param source    the manifest file itself (absolute)
  * @param sha256    SHA-256 of the manifest bytes, lower-case hex
+ * @param schedule  when the server's scheduler starts this drill by itself ({@code schedule.cron}); empty means
+ *                  only when someone starts it (or the catalog-wide default, which the server applies)
  */
 public record Manifest(Path source, String sha256, Backup backup, Sbom sbom, Provenance provenance,
-                       Restore restore, Policies policies) {
+                       Restore restore, Policies policies, Optional<Schedule> schedule) {
+
+    /** An unscheduled manifest. */
+    public Manifest(Path source, String sha256, Backup backup, Sbom sbom, Provenance provenance, Restore restore,
+                    Policies policies) {
+        this(source, sha256, backup, sbom, provenance, restore, policies, Optional.empty());
+    }
 
     /**
      * @param sha256 expected digest of the backup, normalised to lower-case hex without prefix

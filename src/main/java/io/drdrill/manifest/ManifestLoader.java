@@ -1,5 +1,6 @@
 package io.drdrill.manifest;
 
+import io.drdrill.schedule.Schedule;
 import io.drdrill.step.Text;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,13 +32,15 @@ public final class ManifestLoader {
 
     /** A typo must not silently turn a check off (say {@code trustedKeys} for {@code trusted_keys}). */
     private static final Map<String, Set<String>> KNOWN_FIELDS = Map.of(
-            "", Set.of("backup", "sbom", "provenance", "restore", "policies", "description", "$schema"),
+            "", Set.of("backup", "sbom", "provenance", "restore", "policies", "schedule", "description",
+                    "$schema"),
             "backup", Set.of("path", "sha256", "captured_at", "format"),
             "sbom", Set.of("path", "require_digest_match", "min_components"),
             "provenance", Set.of("path", "trusted_keys", "require_signature", "expected_builder_ids",
                     "allowed_predicate_types"),
             "restore", Set.of("output_dir", "script", "copy_backup", "timeout_seconds"),
-            "policies", Set.of("max_rpo_minutes", "max_rto_seconds"));
+            "policies", Set.of("max_rpo_minutes", "max_rto_seconds"),
+            "schedule", Set.of("cron"));
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -67,7 +70,25 @@ public final class ManifestLoader {
         Path base = source.getParent();
         Manifest.Backup backup = backup(root, base);
         return new Manifest(source, Sha256.hex(bytes), backup, sbom(root, base), provenance(root, base),
-                restore(root, base, backup.path().getParent()), policies(root));
+                restore(root, base, backup.path().getParent()), policies(root), schedule(root));
+    }
+
+    /** Optional; when present it must hold a cron the engine's timers would accept. */
+    private static Optional<Schedule> schedule(JsonNode root) {
+        JsonNode schedule = root.get("schedule");
+        if (schedule == null || schedule.isNull()) {
+            return Optional.empty();
+        }
+        if (!schedule.isObject()) {
+            throw new InvalidManifestException("manifest field schedule: must be an object, e.g. "
+                    + "{\"cron\": \"0 0 3 ? * MON\"}");
+        }
+        String cron = requiredText(schedule, "schedule.cron");
+        try {
+            return Optional.of(Schedule.of(cron));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidManifestException("manifest field schedule.cron: " + e.getMessage());
+        }
     }
 
     private static byte[] read(Path source) {

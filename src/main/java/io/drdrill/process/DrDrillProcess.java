@@ -17,6 +17,8 @@ public final class DrDrillProcess {
 
     public static final String PROCESS_KEY = "dr-drill";
     public static final String RESOURCE = "processes/dr-drill.bpmn";
+    /** The value of {@link Variables#STARTED_BY} for a drill the scheduler started. */
+    public static final String STARTED_BY_SCHEDULER = "scheduler";
 
     private DrDrillProcess() {
     }
@@ -98,6 +100,11 @@ public final class DrDrillProcess {
         public static final ProcessVariable<String> NOTE = text("note");
         /** Who started the drill (the start event's initiator). */
         public static final ProcessVariable<String> INITIATOR = text("initiator");
+        /**
+         * {@value DrDrillProcess#STARTED_BY_SCHEDULER} when the server's scheduler started the drill (no user
+         * did; the engine records no start user). Refused from an authenticated caller.
+         */
+        public static final ProcessVariable<String> STARTED_BY = text("startedBy");
         // set by the drill
         public static final ProcessVariable<String> RUN_ID = text("runId");
         public static final ProcessVariable<Instant> STARTED_AT = instant("startedAt");

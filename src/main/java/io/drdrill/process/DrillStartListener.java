@@ -29,6 +29,7 @@ import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.REVIEW_FAILED_DRILLS;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.STARTED_BY;
 import static io.drdrill.process.DrDrillProcess.Variables.START_CHECKED;
 
 /**
@@ -62,6 +63,7 @@ public class DrillStartListener implements ExecutionListener {
                     + "' is set by this server, not by callers");
         }
         refuseUntrustedInputs(execution);
+        refuseStartedByFromUsers(execution);
         Instant started = Instant.now();
         String runId = newRunId(started);
         EvidencePaths paths = paths(execution, runId);
@@ -92,6 +94,18 @@ public class DrillStartListener implements ExecutionListener {
             throw new AuthorizationException(refused.getMessage());
         } catch (InvalidManifestException invalid) {
             // a missing or broken manifest is a drill that runs and is recorded as invalid
+        }
+    }
+
+    /**
+     * Only the scheduler, which starts drills with no authenticated user, says a drill was scheduled: a user who
+     * could set {@code startedBy} could make the scheduler believe a slot was served and skip it.
+     */
+    private static void refuseStartedByFromUsers(DelegateExecution execution) {
+        if (STARTED_BY.from(execution).isPresent()
+                && execution.getProcessEngineServices().getIdentityService().getCurrentAuthentication() != null) {
+            throw new AuthorizationException("variable '" + STARTED_BY.name()
+                    + "' is set by this server's scheduler, not by callers");
         }
     }
 

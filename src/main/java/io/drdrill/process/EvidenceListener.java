@@ -35,6 +35,7 @@ import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.STARTED_BY;
 import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
@@ -100,6 +101,7 @@ public class EvidenceListener implements ExecutionListener {
         List<DrillEvent> events = new ArrayList<>();
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("policy", policy(execution));
+        STARTED_BY.from(execution).ifPresent(by -> notes.put("started_by", by));
         for (StepName step : StepName.values()) {
             stepRecord(step).from(execution).ifPresent(record -> {
                 events.add(record.event());

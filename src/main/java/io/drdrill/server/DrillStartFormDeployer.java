@@ -3,6 +3,7 @@ package io.drdrill.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drdrill.manifest.ManifestCatalog;
+import io.drdrill.scheduler.CatalogListed;
 import org.camunda.bpm.engine.RepositoryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,9 @@ import java.util.Map;
 
 /**
  * The Tasklist start form of {@code dr-drill} and {@code release-signoff} ("drill-start") lets the operator pick a
- * manifest from the catalog. The form is built from the catalog at start and deployed when its content changed.
+ * manifest from the catalog. The form is built from the catalog at start and again at every scheduler tick
+ * ({@link CatalogListed}), and deployed only when its content changed (the engine's duplicate filtering compares
+ * it with the latest deployment of the same name), so new and changed manifests appear without a restart.
  */
 @Component
 @Profile("serve")
@@ -38,10 +41,27 @@ public class DrillStartFormDeployer {
 
     @EventListener(ApplicationReadyEvent.class)
     public void deploy() {
-        List<String> manifests = catalog.list();
-        repository.createDeployment().name(DEPLOYMENT).enableDuplicateFiltering(false)
-                .addString(FORM_ID + ".form", form(manifests)).deploy();
-        LOG.info("start form offers {} manifest(s) from {}", manifests.size(), catalog.root());
+        deploy(catalog.list());
+    }
+
+    /** At each scheduler tick: the catalog as the tick listed it. */
+    @EventListener
+    public void catalogListed(CatalogListed listed) {
+        deploy(listed.manifests());
+    }
+
+    private synchronized void deploy(List<String> manifests) {
+        String latest = latestDeploymentId();
+        String deployed = repository.createDeployment().name(DEPLOYMENT).enableDuplicateFiltering(false)
+                .addString(FORM_ID + ".form", form(manifests)).deploy().getId();
+        if (!deployed.equals(latest)) {
+            LOG.info("start form offers {} manifest(s) from {}", manifests.size(), catalog.root());
+        }
+    }
+
+    private String latestDeploymentId() {
+        return repository.createDeploymentQuery().deploymentName(DEPLOYMENT).orderByDeploymentTime().desc()
+                .listPage(0, 1).stream().map(d -> d.getId()).findFirst().orElse("");
     }
 
     static String form(List<String> manifests) {

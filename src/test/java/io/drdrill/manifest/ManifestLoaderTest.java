@@ -685,4 +685,66 @@ class ManifestLoaderTest {
                 .isInstanceOf(InvalidManifestException.class)
                 .hasMessageContaining("manifest field x.at:");
     }
+
+    // ------------------------------------------------------------------ schedule
+
+    @Test
+    void aManifestWithoutScheduleIsUnscheduled() throws IOException {
+        // Given a manifest without a schedule section
+        // When it is loaded
+        Manifest manifest = load(validManifest());
+
+        // Then it has no schedule
+        assertThat(manifest.schedule()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0 0 3 ? * MON", "0 * * ? * *", "0 */15 * * * *", "0 0 2 L * ?", "0 30 1 ? * MON-FRI"})
+    void aCronInTheEnginesTimerSyntaxIsTheManifestsSchedule(String cron) throws IOException {
+        // Given a manifest with a schedule in the syntax of Camunda's timeCycle crons (seconds first)
+        ObjectNode manifest = validManifest();
+        manifest.putObject("schedule").put("cron", cron);
+
+        // When it is loaded
+        Manifest loaded = load(manifest);
+
+        // Then the schedule holds the cron as written
+        assertThat(loaded.schedule()).map(io.drdrill.schedule.Schedule::cron).contains(cron);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"0 0 3 * *\"", "\"every monday\"", "\"0 0 25 ? * MON\"", "\"0 0 3 ? * FUNDAY\"",
+            "\"0 0 3 ? * MON 2027\"", "\"\"", "42", "null"})
+    void anInvalidCronIsAnInvalidManifestNamingScheduleCron(String rawValue) throws IOException {
+        // Given a schedule whose cron the engine's timers would not accept (five fields, words, hour 25, a year
+        // field, empty, a number, missing)
+        ObjectNode manifest = validManifest();
+        manifest.putObject("schedule").set("cron", json(rawValue));
+
+        // When / Then loading it fails with one line naming schedule.cron
+        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+                .hasMessageStartingWith("manifest field schedule.cron: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void anUnknownFieldInScheduleIsRefused() throws IOException {
+        // Given a schedule with a typo for cron
+        ObjectNode manifest = validManifest();
+        manifest.putObject("schedule").put("crontab", "0 0 3 ? * MON");
+
+        // When / Then loading it fails naming the unknown field
+        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+                .hasMessageContaining("manifest field schedule.crontab: unknown");
+    }
+
+    @Test
+    void aScheduleThatIsNotAnObjectIsRefused() throws IOException {
+        // Given a schedule written as a bare string
+        ObjectNode manifest = with(validManifest(), "schedule", "\"0 0 3 ? * MON\"");
+
+        // When / Then loading it fails naming the section
+        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+                .hasMessageStartingWith("manifest field schedule: must be an object");
+    }
 }

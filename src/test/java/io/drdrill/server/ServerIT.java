@@ -113,6 +113,21 @@ class ServerIT {
     }
 
     @Test
+    void callersCannotClaimTheSchedulerStartedTheirDrill() throws Exception {
+        // Given an operator
+        String operator = user("sally", IdentityBootstrap.OPERATORS);
+        String body = "{\"variables\":{\"manifest\":{\"value\":\"good/manifest.json\"},"
+                + "\"startedBy\":{\"value\":\"scheduler\"}},\"businessKey\":\"good/manifest.json\"}";
+
+        // When the operator starts a drill saying the scheduler started it
+        HttpResponse<String> refused = send("POST", "/process-definition/key/dr-drill/start", operator, body);
+
+        // Then it is refused with the reason: a forged scheduled start would make the scheduler skip a slot
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(json(refused).path("message").asText()).contains("startedBy");
+    }
+
+    @Test
     void operatorsCannotStartADrillPastItsStepsOrWithoutItsListeners() throws Exception {
         String operator = user("odile", IdentityBootstrap.OPERATORS);
         String[] bodies = {

@@ -20,7 +20,7 @@ class ArchitectureTest {
 
     private static final String[] CORE = {"io.drdrill.step..", "io.drdrill.manifest..", "io.drdrill.backup..",
             "io.drdrill.supplychain..", "io.drdrill.restore..", "io.drdrill.policy..", "io.drdrill.drill..",
-            "io.drdrill.evidence..", "io.drdrill.signoff.."};
+            "io.drdrill.evidence..", "io.drdrill.signoff..", "io.drdrill.alerts.."};
 
     private static JavaClasses classes;
 
@@ -69,7 +69,9 @@ class ArchitectureTest {
                 .layer("Root").definedBy("io.drdrill")
                 .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..")
                 .layer("Release").definedBy("io.drdrill.release..")
+                .layer("Alerting").definedBy("io.drdrill.alerting..")
                 .layer("Process").definedBy("io.drdrill.process..")
+                .layer("Alerts").definedBy("io.drdrill.alerts..")
                 .layer("Evidence").definedBy("io.drdrill.evidence..", "io.drdrill.signoff..")
                 .layer("Drill").definedBy("io.drdrill.drill..")
                 .layer("Checks").definedBy("io.drdrill.backup..", "io.drdrill.supplychain..", "io.drdrill.restore..",
@@ -79,13 +81,16 @@ class ArchitectureTest {
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Entry").mayOnlyBeAccessedByLayers("Root")
                 .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry")
-                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Release")
-                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process")
-                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process")
-                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process", "Evidence",
-                        "Drill")
-                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Process", "Evidence",
-                        "Drill", "Checks")
+                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry")
+                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting")
+                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting", "Process")
+                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting", "Process",
+                        "Alerts")
+                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting", "Process")
+                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting", "Process",
+                        "Alerts", "Evidence", "Drill")
+                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Release", "Alerting", "Process",
+                        "Alerts", "Evidence", "Drill", "Checks")
                 .check(classes);
     }
 
@@ -94,7 +99,7 @@ class ArchitectureTest {
         // Given the step vocabulary, when its dependencies are checked, then it uses no other package of ours
         noClasses().that().resideInAPackage("io.drdrill.step..").should().dependOnClassesThat()
                 .resideInAnyPackage(CORE[1], CORE[2], CORE[3], CORE[4], CORE[5], CORE[6], CORE[7], CORE[8],
-                        "io.drdrill.process..", "io.drdrill.release..", "io.drdrill.server..", "io.drdrill.cli..")
+                        CORE[9], "io.drdrill.alerting..", "io.drdrill.process..", "io.drdrill.release..", "io.drdrill.server..", "io.drdrill.cli..")
                 .check(classes);
     }
 }

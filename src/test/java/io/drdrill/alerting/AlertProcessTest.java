@@ -233,6 +233,25 @@ class AlertProcessTest {
                 .processInstanceId(drill.getId()).variableName(ALERT_DELIVERY.name()).count()).isZero();
     }
 
+    @Test
+    void aCallerCannotStartADrillWithADeliveryRecordThatWouldSilenceItsAlert() throws Exception {
+        // Given a tampered bundle, and a start that claims every channel was already told
+        TestBundle bundle = tampered(TestBundle.create(dir).write());
+        Map<String, Object> variables = new HashMap<>();
+        MANIFEST.put(variables, ProcessTests.catalogName(bundle.manifestPath()));
+        REPORT_PATH.put(variables, report(bundle));
+        ALERT_DELIVERY.put(variables, new AlertDelivery("failed", null, Map.of(
+                "webhook[0]", new AlertDelivery.Channel("2026-01-01T00:00:00Z", 1, null),
+                "mail", new AlertDelivery.Channel("2026-01-01T00:00:00Z", 1, null))));
+
+        // When the drill is started
+        // Then the start is refused, and nothing was sent
+        assertThatThrownBy(() -> runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables))
+                .isInstanceOf(org.camunda.bpm.engine.AuthorizationException.class)
+                .hasMessageContaining("variable 'alertDelivery' is set by this server, not by callers");
+        assertThat(WEBHOOK.requests()).isEmpty();
+    }
+
     private static TestBundle tampered(TestBundle bundle) throws IOException {
         byte[] bytes = Files.readAllBytes(bundle.backupPath());
         bytes[bytes.length / 2] ^= 0x01;

@@ -20,7 +20,7 @@ class ArchitectureTest {
 
     private static final String[] CORE = {"io.drdrill.step..", "io.drdrill.manifest..", "io.drdrill.backup..",
             "io.drdrill.supplychain..", "io.drdrill.restore..", "io.drdrill.policy..", "io.drdrill.drill..",
-            "io.drdrill.evidence..", "io.drdrill.signoff..", "io.drdrill.schedule.."};
+            "io.drdrill.evidence..", "io.drdrill.signoff..", "io.drdrill.schedule..", "io.drdrill.alerts.."};
 
     private static JavaClasses classes;
 
@@ -70,7 +70,9 @@ class ArchitectureTest {
                 .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..")
                 .layer("Scheduler").definedBy("io.drdrill.scheduler..")
                 .layer("Release").definedBy("io.drdrill.release..")
+                .layer("Alerting").definedBy("io.drdrill.alerting..")
                 .layer("Process").definedBy("io.drdrill.process..")
+                .layer("Alerts").definedBy("io.drdrill.alerts..")
                 .layer("Evidence").definedBy("io.drdrill.evidence..", "io.drdrill.signoff..")
                 .layer("Drill").definedBy("io.drdrill.drill..")
                 .layer("Checks").definedBy("io.drdrill.backup..", "io.drdrill.supplychain..", "io.drdrill.restore..",
@@ -82,15 +84,20 @@ class ArchitectureTest {
                 .whereLayer("Entry").mayOnlyBeAccessedByLayers("Root")
                 .whereLayer("Scheduler").mayOnlyBeAccessedByLayers("Root", "Entry")
                 .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
-                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release")
-                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process")
-                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process")
-                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
-                        "Evidence", "Drill")
-                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
-                        "Evidence", "Drill", "Checks")
-                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Process",
-                        "Evidence", "Drill", "Checks", "Manifest")
+                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
+                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting")
+                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process")
+                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process", "Alerts")
+                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process")
+                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process", "Alerts", "Evidence", "Drill")
+                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process", "Alerts", "Evidence", "Drill", "Checks")
+                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
+                        "Process", "Alerts", "Evidence", "Drill", "Checks", "Manifest")
                 .check(classes);
     }
 
@@ -99,8 +106,8 @@ class ArchitectureTest {
         // Given the step vocabulary, when its dependencies are checked, then it uses no other package of ours
         noClasses().that().resideInAPackage("io.drdrill.step..").should().dependOnClassesThat()
                 .resideInAnyPackage(CORE[1], CORE[2], CORE[3], CORE[4], CORE[5], CORE[6], CORE[7], CORE[8],
-                        CORE[9], "io.drdrill.process..", "io.drdrill.scheduler..", "io.drdrill.release..",
-                        "io.drdrill.server..", "io.drdrill.cli..")
+                        CORE[9], CORE[10], "io.drdrill.alerting..", "io.drdrill.process..",
+                        "io.drdrill.scheduler..", "io.drdrill.release..", "io.drdrill.server..", "io.drdrill.cli..")
                 .check(classes);
     }
 }

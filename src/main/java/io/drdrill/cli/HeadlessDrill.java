@@ -1,5 +1,7 @@
 package io.drdrill.cli;
 
+import io.drdrill.alerting.AlertSettings;
+import io.drdrill.alerts.AlertNotDelivered;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.DrillResult;
 import io.drdrill.process.DrillResults;
@@ -10,10 +12,13 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one {@code dr-drill} instance to its end on this engine, in this thread: the job executor is off in
- * headless mode, so each asynchronous step is executed here, in order, as soon as it is due.
+ * headless mode, so each asynchronous step is executed here, in order, as soon as it is due. An alert the
+ * receivers do not take is tried {@code drdrill.alerts.headless-attempts} times and then reported beside the
+ * verdict: it never turns a drill's verdict into "not carried out".
  */
 @Component
 public class HeadlessDrill {
@@ -21,22 +26,37 @@ public class HeadlessDrill {
     private final RuntimeService runtime;
     private final ManagementService management;
     private final DrillResults results;
+    private final int alertAttempts;
 
-    public HeadlessDrill(RuntimeService runtime, ManagementService management, DrillResults results) {
+    public HeadlessDrill(RuntimeService runtime, ManagementService management, DrillResults results,
+                         AlertSettings alerts) {
         this.runtime = runtime;
         this.management = management;
         this.results = results;
+        this.alertAttempts = alerts.headlessAttempts();
+    }
+
+    /**
+     * A drill's verdict, and why its alert was not sent if it was not.
+     *
+     * @param alertNotSent the last failure of an alert given up on after its attempts
+     */
+    public record Finished(DrillResult result, Optional<String> alertNotSent) {
     }
 
     /** @throws DrillNotFinished when a job fails for a reason the process model does not handle */
-    public DrillResult run(Map<String, Object> variables) {
+    public Finished run(Map<String, Object> variables) {
         String id = runtime.startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables).getId();
+        Optional<String> alertNotSent = Optional.empty();
         for (List<Job> jobs = due(id); !jobs.isEmpty(); jobs = due(id)) {
             for (Job job : jobs) {
                 try {
                     management.executeJob(job.getId());
                 } catch (RuntimeException e) {
-                    throw new DrillNotFinished(id, e);
+                    if (!isAlert(job)) {
+                        throw new DrillNotFinished(id, e);
+                    }
+                    alertNotSent = retryAlert(job, e);
                 }
             }
         }
@@ -44,7 +64,40 @@ public class HeadlessDrill {
         if (result.status().isEmpty()) {
             throw new DrillNotFinished(id, new IllegalStateException("process instance " + id + " did not end"));
         }
-        return result;
+        return new Finished(result, alertNotSent);
+    }
+
+    private boolean isAlert(Job job) {
+        return DrDrillProcess.Elements.ALERT_TASKS.contains(management.createJobDefinitionQuery()
+                .jobDefinitionId(job.getJobDefinitionId()).singleResult().getActivityId());
+    }
+
+    /**
+     * Tries a failed alert again, at once, up to the attempts headless mode allows (there is no job executor to
+     * retry it later, and the in-memory engine ends with the command); empty once it was sent.
+     */
+    private Optional<String> retryAlert(Job job, RuntimeException first) {
+        RuntimeException last = first;
+        for (int attempt = 2; attempt <= alertAttempts; attempt++) {
+            try {
+                management.executeJob(job.getId());
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        return Optional.of(alertMessage(last) + " (" + alertAttempts + " attempt" + (alertAttempts == 1 ? "" : "s")
+                + ")");
+    }
+
+    /** The delivery failure's own message (it names the channels), else the root cause's. */
+    static String alertMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof AlertNotDelivered) {
+                return cause.getMessage();
+            }
+        }
+        return DrillNotFinished.rootMessage(e);
     }
 
     private List<Job> due(String processInstanceId) {

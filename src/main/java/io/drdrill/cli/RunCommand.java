@@ -91,6 +91,7 @@ public class RunCommand implements Callable<Integer> {
             }
             (outcome.exit() == ExitCode.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut())
                     .println(outcome.line());
+            outcome.alertNotSent().ifPresent(spec.commandLine().getErr()::println);
             return outcome.exit().code();
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println(notCarriedOut(e, paths));
@@ -98,15 +99,23 @@ public class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** What the command prints and returns for one drill: the verdict line and its exit code. */
-    record Outcome(ExitCode exit, String line) {
+    /**
+     * What the command prints and returns for one drill: the verdict line and its exit code, and a line for
+     * stderr when the drill's alert could not be sent (the verdict and the exit code stay what the drill says).
+     */
+    record Outcome(ExitCode exit, String line, Optional<String> alertNotSent) {
+        Outcome(ExitCode exit, String line) {
+            this(exit, line, Optional.empty());
+        }
     }
 
     /** Runs the drill on a started engine; a drill the engine could not finish is exit 4, never a verdict. */
     static Outcome drill(HeadlessDrill headless, Map<String, Object> variables, EvidencePaths paths) {
         try {
-            DrillResult result = headless.run(variables);
-            return new Outcome(ExitCode.of(result.status().orElseThrow()), Verdict.of(result));
+            HeadlessDrill.Finished finished = headless.run(variables);
+            DrillResult result = finished.result();
+            return new Outcome(ExitCode.of(result.status().orElseThrow()), Verdict.of(result),
+                    finished.alertNotSent().map(Verdict::alertNotSent));
         } catch (RuntimeException e) {
             return new Outcome(ExitCode.ERROR, notCarriedOut(e, paths));
         }

@@ -30,6 +30,13 @@ final class Verdict {
         });
     }
 
+    /** The stderr line for an alert given up on: the verdict above it stands. */
+    static String alertNotSent(String message) {
+        String first = firstLine(message == null ? "(no message)" : message.strip());
+        return PREFIX + "ALERT NOT SENT: " + TerminalText.escape(first.length() <= 300 ? first
+                : first.substring(0, 297) + "...") + "; the verdict and exit code are the drill's";
+    }
+
     /** One line, whatever the cause said (a database error may quote a whole SQL statement). */
     static String error(String message) {
         String first = firstLine(message == null ? "(no message)" : message.strip());

@@ -1,9 +1,11 @@
 package io.drdrill.process;
 
+import io.drdrill.alerts.AlertDelivery;
 import io.drdrill.step.StepName;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import static io.drdrill.process.ProcessVariable.flag;
 import static io.drdrill.process.ProcessVariable.instant;
@@ -48,6 +50,16 @@ public final class DrDrillProcess {
         public static final String END_DRILL_FAILED = "EndEvent_DrillFailed";
         public static final String END_POLICY_VIOLATED = "EndEvent_PolicyViolated";
         public static final String END_MANIFEST_INVALID = "EndEvent_ManifestInvalid";
+        /** Where a pass and an invalid drill record their evidence, before their alert task and end event. */
+        public static final String EVENT_DRILL_PASS_RECORDED = "IntermediateThrowEvent_DrillPassRecorded";
+        public static final String EVENT_DRILL_INVALID_RECORDED = "IntermediateThrowEvent_DrillInvalidRecorded";
+        /** "Send alert", one per path, each right after the path recorded its evidence. */
+        public static final String TASK_SEND_ALERT_ON_PASS = "Task_SendAlertOnPass";
+        public static final String TASK_SEND_ALERT_ON_INVALID = "Task_SendAlertOnInvalid";
+        public static final String TASK_SEND_ALERT_ON_FAILURE = "Task_SendAlertOnFailure";
+        public static final String TASK_SEND_ALERT_ON_VIOLATION = "Task_SendAlertOnViolation";
+        public static final List<String> ALERT_TASKS = List.of(TASK_SEND_ALERT_ON_PASS, TASK_SEND_ALERT_ON_INVALID,
+                TASK_SEND_ALERT_ON_FAILURE, TASK_SEND_ALERT_ON_VIOLATION);
 
         private Elements() {
         }
@@ -61,6 +73,10 @@ public final class DrDrillProcess {
         public static final String DRILL_START_LISTENER = "drillStartListener";
         public static final String LOAD_MANIFEST = "loadManifestDelegate";
         public static final String EVIDENCE_LISTENER = "evidenceListener";
+        /** "Send alert": tells the configured webhooks and mail recipients about the verdict. */
+        public static final String SEND_ALERT = "sendAlertDelegate";
+        /** On "Drill passed": a drill ends as passed only when this instance recorded its pass. */
+        public static final String PASSED_DRILL_GUARD = "passedDrillGuard";
 
         private Delegates() {
         }
@@ -127,6 +143,9 @@ public final class DrDrillProcess {
         public static final ProcessVariable<String> FAILED_STAGE = text("failedStage");
         public static final ProcessVariable<String> ERROR_TYPE = text("errorType");
         public static final ProcessVariable<String> ERROR_MESSAGE = text("errorMessage");
+        // alerts
+        /** Which alert this drill sends and which channels have taken it, so a retry resends only what failed. */
+        public static final ProcessVariable<AlertDelivery> ALERT_DELIVERY = json("alertDelivery", AlertDelivery.class);
 
         private Variables() {
         }

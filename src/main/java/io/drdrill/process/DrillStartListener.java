@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
+import static io.drdrill.process.DrDrillProcess.Variables.ALERT_DELIVERY;
 import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
 import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
@@ -58,9 +59,11 @@ public class DrillStartListener implements ExecutionListener {
 
     @Override
     public void notify(DelegateExecution execution) {
-        if (execution.getVariable(START_CHECKED.name()) != null) {
-            throw new AuthorizationException("variable '" + START_CHECKED.name()
-                    + "' is set by this server, not by callers");
+        for (ProcessVariable<?> own : List.of(START_CHECKED, ALERT_DELIVERY)) {
+            // a caller-set delivery record would mark channels as told and silence the drill's alert
+            if (execution.getVariable(own.name()) != null) {
+                throw new AuthorizationException("variable '" + own.name() + "' is set by this server, not by callers");
+            }
         }
         refuseUntrustedInputs(execution);
         refuseStartedByFromUsers(execution);

@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
-import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
+import static io.drdrill.process.DrDrillProcess.Elements.EVENT_DRILL_INVALID_RECORDED;
+import static io.drdrill.process.DrDrillProcess.Elements.EVENT_DRILL_PASS_RECORDED;
 import static io.drdrill.process.DrDrillProcess.Elements.EVENT_DRILL_FAILURE_RECORDED;
 import static io.drdrill.process.DrDrillProcess.Elements.EVENT_POLICY_VIOLATION_RECORDED;
 import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_CAPTURED_AT;
@@ -42,8 +42,8 @@ import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.stepRecord;
 
 /**
- * Where each path of the drill settles its verdict ("Drill passed", "Drill invalid", "Failure recorded",
- * "Violation recorded"): sets {@code drillStatus} from the element reached and writes the evidence. One listener
+ * Where each path of the drill settles its verdict ("Pass recorded", "Invalid drill recorded", "Failure recorded",
+ * "Violation recorded", each before its path's "Send alert"): sets {@code drillStatus} from the element reached and writes the evidence. One listener
  * for all paths, so a failed drill is recorded exactly as carefully as a passed one.
  */
 @Component(DrDrillProcess.Delegates.EVIDENCE_LISTENER)
@@ -75,7 +75,7 @@ public class EvidenceListener implements ExecutionListener {
      * "Drill passed" is recorded only for a drill that ran every step successfully. Reaching the end event any
      * other way (a start "before" an activity, skipped listeners) fails the job: an incident, never a green report.
      */
-    private static void requireEveryStepPassed(DelegateExecution execution) {
+    static void requireEveryStepPassed(DelegateExecution execution) {
         for (StepName step : StepName.values()) {
             boolean passed = stepRecord(step).from(execution).map(r -> r.status() == DrillEvent.Status.SUCCESS)
                     .orElse(false);
@@ -88,11 +88,11 @@ public class EvidenceListener implements ExecutionListener {
 
     static DrillStatus statusOf(String endEventId) {
         return switch (endEventId) {
-            case END_DRILL_PASSED -> DrillStatus.PASSED;
+            case EVENT_DRILL_PASS_RECORDED -> DrillStatus.PASSED;
             case EVENT_DRILL_FAILURE_RECORDED -> DrillStatus.FAILED;
             case EVENT_POLICY_VIOLATION_RECORDED -> DrillStatus.POLICY_VIOLATION;
-            case END_MANIFEST_INVALID -> DrillStatus.INVALID;
-            default -> throw new IllegalStateException("evidence listener on unknown end event " + endEventId);
+            case EVENT_DRILL_INVALID_RECORDED -> DrillStatus.INVALID;
+            default -> throw new IllegalStateException("evidence listener on unknown event " + endEventId);
         };
     }
 

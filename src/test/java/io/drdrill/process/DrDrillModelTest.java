@@ -1,6 +1,9 @@
 package io.drdrill.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drdrill.alerting.EvidenceLinks;
+import io.drdrill.alerting.SendAlertDelegate;
+import io.drdrill.alerts.AlertDispatch;
 import io.drdrill.drill.DrillContext;
 import io.drdrill.drill.DrillSteps;
 import io.drdrill.evidence.EvidenceWriter;
@@ -111,6 +114,9 @@ class DrDrillModelTest {
         Mocks.register(DrDrillProcess.Delegates.DRILL_START_LISTENER, new DrillStartListener(settings, writer, catalog));
         Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog));
         Mocks.register(DrDrillProcess.Delegates.EVIDENCE_LISTENER, new EvidenceListener(writer));
+        Mocks.register(DrDrillProcess.Delegates.PASSED_DRILL_GUARD, new PassedDrillGuard());
+        Mocks.register(DrDrillProcess.Delegates.SEND_ALERT, new SendAlertDelegate(
+                new AlertDispatch(List.of(), java.time.Clock.systemUTC()), EvidenceLinks.none()));
         for (StepName step : StepName.values()) {
             Mocks.register(DrDrillProcess.Delegates.of(step), new DrillStepDelegate(steps, step, new DrillProgress()));
         }

@@ -275,7 +275,7 @@ class DrDrillProcessTest {
         }
 
         // Then the drill stops there with an incident, and it is not recorded as passed
-        assertThat(drill).isNotEnded().isWaitingAt(END_DRILL_PASSED);
+        assertThat(drill).isNotEnded().isWaitingAt(DrDrillProcess.Elements.EVENT_DRILL_PASS_RECORDED);
         assertThat(runtimeService().createIncidentQuery().processInstanceId(drill.getId()).count()).isEqualTo(1);
         assertThat(processEngine.getHistoryService().createHistoricVariableInstanceQuery()
                 .processInstanceId(drill.getId()).variableName(DRILL_STATUS.name()).count()).isZero();

@@ -67,7 +67,7 @@ class ArchitectureTest {
         // Then each layer is used only by layers above it
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.drdrill..")
                 .layer("Root").definedBy("io.drdrill")
-                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..")
+                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..", "io.drdrill.metrics..")
                 .layer("Release").definedBy("io.drdrill.release..")
                 .layer("Process").definedBy("io.drdrill.process..")
                 .layer("Evidence").definedBy("io.drdrill.evidence..", "io.drdrill.signoff..")

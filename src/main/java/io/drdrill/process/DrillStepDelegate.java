@@ -12,6 +12,8 @@ import io.drdrill.step.Text;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
@@ -35,6 +37,8 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  */
 public class DrillStepDelegate implements JavaDelegate {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DrillStepDelegate.class);
+
     private final DrillSteps steps;
     private final StepName step;
 
@@ -53,6 +57,7 @@ public class DrillStepDelegate implements JavaDelegate {
         try {
             StepResult result = steps.run(step, context(execution));
             record(execution, started, DrillEvent.Status.SUCCESS, result.notes(), result.facts());
+            LOG.info("drill step {} passed", step.id());
             publish(execution, result.measures());
         } catch (PolicyViolation violation) {
             RPO_MINUTES.set(execution, violation.rpoMinutes());
@@ -83,6 +88,7 @@ public class DrillStepDelegate implements JavaDelegate {
     private BpmnError fail(DelegateExecution execution, Instant started, String errorCode, String message,
                            Map<String, Object> facts) {
         record(execution, started, DrillEvent.Status.FAILURE, message, facts);
+        LOG.info("drill step {} failed ({}): {}", step.id(), errorCode, Text.shorten(message, 500));
         String stored = Text.shorten(message, Text.MAX_VARIABLE_CHARS);
         FAILED_STAGE.set(execution, step.id());
         ERROR_TYPE.set(execution, errorCode);

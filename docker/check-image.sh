@@ -52,6 +52,9 @@ done
 [ "$code" = 200 ] || { tail -20 "$home/serve.log" >&2; echo "serve did not answer" >&2; exit 1; }
 owner=$(stat -c %U "$home/var/h2")
 [ "$owner" = "$user" ] || { echo "var/h2 is owned by $owner" >&2; exit 1; }
+health=$(curl -s "http://127.0.0.1:$port/actuator/health")
+[[ "$health" == *'"status":"UP"'* ]] || { echo "the image's health check would fail: $health" >&2; exit 1; }
 anonymous=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/engine-rest/user/imageadmin/profile")
 [ "$anonymous" = 401 ] || { echo "REST answered $anonymous without credentials" >&2; exit 1; }
-echo "  serve answered as $user on port $port: admin from the environment 200, anonymous 401; database in var/ owned by $user"
+echo "  serve answered as $user on port $port: /actuator/health UP, admin from the environment 200, anonymous 401;"
+echo "  database in var/ owned by $user"

@@ -67,7 +67,7 @@ class ArchitectureTest {
         // Then each layer is used only by layers above it
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.drdrill..")
                 .layer("Root").definedBy("io.drdrill")
-                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..")
+                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..", "io.drdrill.metrics..")
                 .layer("Scheduler").definedBy("io.drdrill.scheduler..")
                 .layer("Release").definedBy("io.drdrill.release..")
                 .layer("Alerting").definedBy("io.drdrill.alerting..")

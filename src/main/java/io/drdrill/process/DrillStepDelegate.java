@@ -13,6 +13,8 @@ import io.drdrill.step.Text;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
@@ -36,6 +38,8 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  */
 public class DrillStepDelegate implements JavaDelegate {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DrillStepDelegate.class);
+
     private final DrillSteps steps;
     private final StepName step;
     private final DrillProgress progress;
@@ -58,6 +62,7 @@ public class DrillStepDelegate implements JavaDelegate {
         try {
             StepResult result = steps.run(step, context(execution, shown));
             record(execution, started, DrillEvent.Status.SUCCESS, result.notes(), result.facts());
+            LOG.info("drill step {} passed", step.id());
             publish(execution, result.measures());
             shown.stepEnded(step, "passed");
         } catch (PolicyViolation violation) {
@@ -92,6 +97,7 @@ public class DrillStepDelegate implements JavaDelegate {
     private BpmnError fail(DelegateExecution execution, Instant started, String errorCode, String message,
                            Map<String, Object> facts) {
         record(execution, started, DrillEvent.Status.FAILURE, message, facts);
+        LOG.info("drill step {} failed ({}): {}", step.id(), errorCode, Text.shorten(message, 500));
         String stored = Text.shorten(message, Text.MAX_VARIABLE_CHARS);
         FAILED_STAGE.set(execution, step.id());
         ERROR_TYPE.set(execution, errorCode);

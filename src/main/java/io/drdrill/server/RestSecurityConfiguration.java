@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** The REST API is open by default: here every {@code /engine-rest} call must authenticate (HTTP Basic). */
+/**
+ * The REST API and the actuator are open by default: here every {@code /engine-rest} call must authenticate
+ * (HTTP Basic), and so must every actuator call but the overall health.
+ */
 @Configuration
 @ConditionalOnWebApplication
 public class RestSecurityConfiguration {
@@ -21,6 +24,17 @@ public class RestSecurityConfiguration {
         registration.setName("engine-rest-authentication");
         registration.addUrlPatterns("/engine-rest/*");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** Health is public, its details and the metrics are not: see {@link ActuatorAccessFilter}. */
+    @Bean
+    FilterRegistrationBean<ActuatorAccessFilter> actuatorAccess(IdentityService identity) {
+        FilterRegistrationBean<ActuatorAccessFilter> registration =
+                new FilterRegistrationBean<>(new ActuatorAccessFilter(identity));
+        registration.setName("actuator-authentication");
+        registration.addUrlPatterns("/actuator", "/actuator/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }

@@ -1,0 +1,63 @@
+package io.drdrill.cli;
+
+import io.drdrill.DrDrillApplication;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mock.env.MockEnvironment;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The headless run starts no health, metrics or other actuator beans, though the actuator is on the class path. */
+class HeadlessContextTest {
+
+    @Test
+    void theHeadlessApplicationContextHasNoActuatorBean(@TempDir Path dir) {
+        // Given the application as `dr-drill run` starts it: cli profile, no web server
+        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
+                .web(WebApplicationType.NONE).profiles("cli")
+                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
+                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
+                        "spring.datasource.url", "jdbc:h2:mem:headless-context-test;DB_CLOSE_DELAY=-1"))
+                .logStartupInfo(false);
+
+        // When it has started
+        try (ConfigurableApplicationContext context = headless.run()) {
+            // Then no bean comes from the actuator, and there is no meter registry or health contributor
+            List<String> actuatorBeans = Arrays.stream(context.getBeanDefinitionNames())
+                    .filter(name -> {
+                        Class<?> type = context.getType(name);
+                        return name.contains("actuate") || (type != null && (type.getName().startsWith(
+                                "org.springframework.boot.actuate") || type.getName().startsWith("io.micrometer")));
+                    }).toList();
+            assertThat(actuatorBeans).isEmpty();
+            assertThat(context.getBeansOfType(MeterRegistry.class)).isEmpty();
+            assertThat(context.getBeansOfType(HealthContributor.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void theFilterDropsActuatorAutoConfigurationsOnlyInTheCliProfile() {
+        // Given an actuator auto-configuration and another one
+        String[] candidates = {"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+                "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"};
+        HeadlessAutoConfigurationFilter cli = new HeadlessAutoConfigurationFilter();
+        cli.setEnvironment(new MockEnvironment().withProperty("spring.profiles.active", "cli"));
+        HeadlessAutoConfigurationFilter serve = new HeadlessAutoConfigurationFilter();
+        serve.setEnvironment(new MockEnvironment().withProperty("spring.profiles.active", "serve"));
+
+        // When each filter matches them
+        // Then the cli profile drops the actuator's, the server keeps both
+        assertThat(cli.match(candidates, null)).containsExactly(false, true);
+        assertThat(serve.match(candidates, null)).containsExactly(true, true);
+    }
+}

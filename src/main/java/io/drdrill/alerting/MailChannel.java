@@ -1,9 +1,8 @@
 package io.drdrill.alerting;
 
-import io.drdrill.alerts.Alert;
 import io.drdrill.alerts.AlertChannel;
-import io.drdrill.alerts.AlertMessage;
 import io.drdrill.alerts.AlertNotDelivered;
+import io.drdrill.alerts.Notification;
 import io.drdrill.step.Text;
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
@@ -40,12 +39,12 @@ public final class MailChannel implements AlertChannel {
     }
 
     @Override
-    public void send(Alert alert) {
+    public void send(Notification alert) {
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(from);
         message.setTo(to.toArray(String[]::new));
-        message.setSubject(AlertMessage.mailSubject(alert));
-        message.setText(AlertMessage.mailBody(alert));
+        message.setSubject(alert.mailSubject());
+        message.setText(alert.mailBody());
         try {
             sender.send(message);
         } catch (MailException e) {

@@ -1,9 +1,8 @@
 package io.drdrill.alerting;
 
-import io.drdrill.alerts.Alert;
 import io.drdrill.alerts.AlertChannel;
-import io.drdrill.alerts.AlertMessage;
 import io.drdrill.alerts.AlertNotDelivered;
+import io.drdrill.alerts.Notification;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -57,10 +56,10 @@ public final class WebhookChannel implements AlertChannel {
     }
 
     @Override
-    public void send(Alert alert) {
+    public void send(Notification alert) {
         HttpResponse<Void> response;
         try {
-            response = client.send(request(AlertMessage.json(alert)), HttpResponse.BodyHandlers.discarding());
+            response = client.send(request(alert.json()), HttpResponse.BodyHandlers.discarding());
         } catch (HttpTimeoutException e) {
             throw new AlertNotDelivered(describe() + ": no answer within " + requestTimeout.toSeconds() + " s");
         } catch (ConnectException e) {

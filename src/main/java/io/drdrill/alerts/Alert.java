@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param previousStatus the verdict of the manifest's previous drill, if there was one
  */
-public record Alert(Kind kind, DrillOutcome drill, Optional<DrillStatus> previousStatus) {
+public record Alert(Kind kind, DrillOutcome drill, Optional<DrillStatus> previousStatus) implements Notification {
 
     /** What happened. */
     public enum Kind {
@@ -38,5 +38,25 @@ public record Alert(Kind kind, DrillOutcome drill, Optional<DrillStatus> previou
                     .map(previous -> new Alert(Kind.RECOVERED, drill, previousStatus));
             case RUNNING -> throw new IllegalArgumentException("a drill without a verdict calls for no alert");
         };
+    }
+
+    @Override
+    public String deliveryKind() {
+        return kind.json();
+    }
+
+    @Override
+    public String json() {
+        return AlertMessage.json(this);
+    }
+
+    @Override
+    public String mailSubject() {
+        return AlertMessage.mailSubject(this);
+    }
+
+    @Override
+    public String mailBody() {
+        return AlertMessage.mailBody(this);
     }
 }

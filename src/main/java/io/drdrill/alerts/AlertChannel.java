@@ -9,6 +9,6 @@ public interface AlertChannel {
     /** How messages name the channel: its key and host, never a secret ({@code webhook[0] (hooks.example.com)}). */
     String describe();
 
-    /** Hands the alert to the receiver; returns only once the receiver accepted it. */
-    void send(Alert alert) throws AlertNotDelivered;
+    /** Hands the notification to the receiver; returns only once the receiver accepted it. */
+    void send(Notification notification) throws AlertNotDelivered;
 }

@@ -28,6 +28,11 @@ public record AlertDelivery(String alert, String previousStatus, Map<String, Cha
         return new AlertDelivery(alert.kind().json(), alert.previousStatus().map(s -> s.json()).orElse(null), Map.of());
     }
 
+    /** A delivery of a missed scheduled run, not yet attempted anywhere. */
+    public static AlertDelivery of(MissedRun missed) {
+        return new AlertDelivery(missed.deliveryKind(), null, Map.of());
+    }
+
     public boolean deliveredTo(String channel) {
         Channel state = channels.get(channel);
         return state != null && state.deliveredAt() != null;

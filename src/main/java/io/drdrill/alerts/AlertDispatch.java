@@ -29,7 +29,7 @@ public final class AlertDispatch {
         return !channels.isEmpty();
     }
 
-    public Result send(Alert alert, AlertDelivery recorded) {
+    public Result send(Notification alert, AlertDelivery recorded) {
         AlertDelivery delivery = recorded;
         List<String> failures = new ArrayList<>();
         for (AlertChannel channel : channels) {

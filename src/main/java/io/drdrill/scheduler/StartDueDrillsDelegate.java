@@ -37,6 +37,7 @@ import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
 import static io.drdrill.process.DrDrillProcess.Variables.NOTE;
 import static io.drdrill.process.DrDrillProcess.Variables.STARTED_BY;
 import static io.drdrill.scheduler.DrillSchedulerProcess.Variables.CATALOG_SIZE;
+import static io.drdrill.scheduler.DrillSchedulerProcess.Variables.MISSED_RUNS;
 import static io.drdrill.scheduler.DrillSchedulerProcess.Variables.SCHEDULED_MANIFESTS;
 import static io.drdrill.scheduler.DrillSchedulerProcess.Variables.SKIPPED_DRILLS;
 import static io.drdrill.scheduler.DrillSchedulerProcess.Variables.STARTED_DRILLS;
@@ -110,6 +111,7 @@ public class StartDueDrillsDelegate implements JavaDelegate {
         SCHEDULED_MANIFESTS.set(execution, scheduled);
         STARTED_DRILLS.set(execution, new ScheduledRuns(started));
         SKIPPED_DRILLS.set(execution, new ScheduledRuns(skipped));
+        MISSED_RUNS.set(execution, skipped.size());
         events.publishEvent(new CatalogListed(manifests));
     }
 

@@ -110,6 +110,29 @@ class AlertTest {
         assertThat(retry.delivery().channels().get("first").deliveredAt()).isEqualTo("2026-12-01T00:00:00Z");
     }
 
+    @Test
+    void aMissedScheduledRunSaysWhichManifestWhichSlotAndWhyWithItsTextsSafeForSlackAndTerminals() throws Exception {
+        // Given a run of a manifest whose name carries Slack markup and an escape sequence, held back by a drill
+        MissedRun missed = new MissedRun("pay<ments>\u001b[2J/manifest.json", "0 0 3 ? * MON", "2026-12-07T03:00:00Z",
+                "a drill of this manifest is still running", "pi-42");
+
+        // When its webhook body and mail are built
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(missed.json());
+
+        // Then the JSON keeps the exact facts, the Slack text and the mail escape what they must
+        assertThat(json.path("alert").asText()).isEqualTo("missed");
+        assertThat(json.path("manifest").asText()).isEqualTo("pay<ments>\u001b[2J/manifest.json");
+        assertThat(json.path("due_at").asText()).isEqualTo("2026-12-07T03:00:00Z");
+        assertThat(json.path("blocking_drill").asText()).isEqualTo("pi-42");
+        assertThat(json.path("text").asText()).isEqualTo("DR drill MISSED: pay&lt;ments&gt;\\x1b[2J/manifest.json: "
+                + "the scheduled run due 2026-12-07T03:00:00Z (cron '0 0 3 ? * MON') did not start: a drill of this "
+                + "manifest is still running (drill pi-42)");
+        assertThat(missed.mailSubject()).isEqualTo("[dr-drill] MISSED: pay<ments>\\x1b[2J/manifest.json");
+        assertThat(missed.mailBody()).contains("Still running: pi-42").doesNotContain("\u001b");
+        assertThat(AlertDelivery.of(missed).alert()).isEqualTo("missed");
+    }
+
     private static AlertChannel channel(String id, List<String> sent, int[] failuresLeft) {
         return new AlertChannel() {
             @Override
@@ -123,7 +146,7 @@ class AlertTest {
             }
 
             @Override
-            public void send(Alert alert) {
+            public void send(Notification alert) {
                 if (failuresLeft[0]-- > 0) {
                     throw new AlertNotDelivered(id + ": down");
                 }

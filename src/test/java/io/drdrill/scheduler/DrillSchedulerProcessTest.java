@@ -7,6 +7,7 @@ import io.drdrill.manifest.ManifestCatalog;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
+import io.drdrill.testsupport.WebhookReceiver;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
@@ -70,6 +71,8 @@ class DrillSchedulerProcessTest {
     private static final Path CATALOG = tempFolder("catalog");
     private static final Path EVIDENCE = tempFolder("evidence");
     private static final String EVERY_MINUTE = "0 * * ? * *";
+    /** The alert channel of this test's server: a real HTTP receiver on 127.0.0.1. */
+    private static final WebhookReceiver WEBHOOK = WebhookReceiver.start();
 
     /** The start form follows the catalog in server mode; here the same bean, outside the serve profile. */
     @TestConfiguration
@@ -84,6 +87,7 @@ class DrillSchedulerProcessTest {
     static void ownCatalog(DynamicPropertyRegistry registry) {
         registry.add("drdrill.manifests-dir", CATALOG::toString);
         registry.add("drdrill.evidence-dir", EVIDENCE::toString);
+        registry.add("drdrill.alerts.webhooks[0].url", () -> WEBHOOK.url("/hooks/dr"));
     }
 
     private Path folder;
@@ -205,6 +209,42 @@ class DrillSchedulerProcessTest {
         finishAllDrillsOf(name);
         tick(start.plus(3, ChronoUnit.MINUTES));
         assertThat(drillsOf(name)).hasSize(2);
+    }
+
+    @Test
+    void aScheduledDrillThatCouldNotRunIsAnnouncedOnTheAlertChannelsWithRetries() throws IOException {
+        // Given a manifest scheduled every minute whose scheduled drill is still running, and a receiver that is
+        // down for the first attempt
+        TestBundle bundle = scheduled("missed", EVERY_MINUTE);
+        String name = catalogName(bundle);
+        tick(start.plus(1, ChronoUnit.MINUTES));
+        String running = drillsOf(name).get(0).getId();
+        WEBHOOK.reset();
+        WEBHOOK.answer(503);
+
+        // When its next slot comes, and the tick's alert job runs, fails once and is retried
+        HistoricProcessInstance tick = tick(start.plus(2, ChronoUnit.MINUTES));
+        ProcessInstance waiting = processInstance(tick);
+        assertThat(waiting).isWaitingAt(DrillSchedulerProcess.Elements.TASK_SEND_MISSED_ALERTS);
+        Job alert = managementService().createJobQuery().processInstanceId(tick.getId()).singleResult();
+        assertThatThrownBy(() -> managementService().executeJob(alert.getId()))
+                .hasMessageContaining("missed-run alert not delivered");
+        managementService().executeJob(alert.getId());
+
+        // Then the receiver got a "missed" alert naming the manifest, the slot and the drill still running, once
+        // delivered; and the tick ended
+        List<WebhookReceiver.Request> requests = WEBHOOK.requests();
+        assertThat(requests).hasSize(2);
+        JsonNode body = TestBundle.JSON.readTree(requests.get(1).body());
+        assertThat(body.path("alert").asText()).isEqualTo("missed");
+        assertThat(body.path("manifest").asText()).isEqualTo(name);
+        assertThat(body.path("blocking_drill").asText()).isEqualTo(running);
+        assertThat(body.path("due_at").asText()).isEqualTo(start.plus(2, ChronoUnit.MINUTES).toString());
+        assertThat(body.path("reason").asText()).contains("still running");
+        assertThat(body.path("text").asText()).startsWith("DR drill MISSED: " + name + ": the scheduled run due");
+        assertThat(processInstance(tick)).isEnded().hasPassed(DrillSchedulerProcess.Elements.TASK_SEND_MISSED_ALERTS,
+                END_TICK_DONE);
+        finishAllDrillsOf(name);
     }
 
     @Test

@@ -12,9 +12,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.interceptor.Command;
-import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -73,7 +70,7 @@ public class SendAlertDelegate implements JavaDelegate {
             ALERT_DELIVERY.set(execution, result.delivery());
             return;
         }
-        recordInItsOwnTransaction(execution.getProcessInstanceId(), result.delivery());
+        ALERT_DELIVERY.setInOwnTransaction(execution.getProcessInstanceId(), result.delivery());
         throw new AlertNotDelivered("alert not delivered: " + String.join("; ", result.failures()));
     }
 
@@ -114,15 +111,5 @@ public class SendAlertDelegate implements JavaDelegate {
             }
         }
         return Optional.empty();
-    }
-
-    /** Survives the failing job's rollback: the next attempt must know which channels already took the alert. */
-    private static void recordInItsOwnTransaction(String processInstanceId, AlertDelivery delivery) {
-        Command<Void> record = commandContext -> {
-            ExecutionEntity instance = commandContext.getExecutionManager().findExecutionById(processInstanceId);
-            ALERT_DELIVERY.set(instance, delivery);
-            return null;
-        };
-        Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew().execute(record);
     }
 }

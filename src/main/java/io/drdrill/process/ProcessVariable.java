@@ -3,6 +3,9 @@ package io.drdrill.process;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camunda.bpm.engine.delegate.VariableScope;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.interceptor.Command;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.SerializableValue;
 import org.camunda.bpm.engine.variable.value.TypedValue;
@@ -115,6 +118,20 @@ public final class ProcessVariable<T> {
     /** Writes the value (null clears it) where the scope resolves the variable. */
     public void set(VariableScope scope, T value) {
         scope.setVariable(name, value == null ? null : encode.apply(value));
+    }
+
+    /**
+     * Writes the value on the process instance in a transaction of its own, from inside a job: it survives that
+     * job's rollback, so the job's next attempt knows what the failed one already did (which alert channels took
+     * an alert, say). Uses the engine's requires-new command executor.
+     */
+    public void setInOwnTransaction(String processInstanceId, T value) {
+        Command<Void> write = commandContext -> {
+            ExecutionEntity instance = commandContext.getExecutionManager().findExecutionById(processInstanceId);
+            set(instance, value);
+            return null;
+        };
+        Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew().execute(write);
     }
 
     /** Puts the value into variables for a start or a completion. */

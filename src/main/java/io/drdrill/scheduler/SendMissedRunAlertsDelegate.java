@@ -6,9 +6,6 @@ import io.drdrill.alerts.AlertNotDelivered;
 import io.drdrill.alerts.MissedRun;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.interceptor.Command;
-import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -52,17 +49,7 @@ public class SendMissedRunAlertsDelegate implements JavaDelegate {
             MISSED_RUN_DELIVERIES.set(execution, deliveries);
             return;
         }
-        recordInItsOwnTransaction(execution.getProcessInstanceId(), deliveries);
+        MISSED_RUN_DELIVERIES.setInOwnTransaction(execution.getProcessInstanceId(), deliveries);
         throw new AlertNotDelivered("missed-run alert not delivered: " + String.join("; ", failures));
-    }
-
-    /** Survives the failing job's rollback: the next attempt must know which channels already took each alert. */
-    private static void recordInItsOwnTransaction(String processInstanceId, MissedRunDeliveries deliveries) {
-        Command<Void> record = commandContext -> {
-            ExecutionEntity instance = commandContext.getExecutionManager().findExecutionById(processInstanceId);
-            MISSED_RUN_DELIVERIES.set(instance, deliveries);
-            return null;
-        };
-        Context.getProcessEngineConfiguration().getCommandExecutorTxRequiresNew().execute(record);
     }
 }

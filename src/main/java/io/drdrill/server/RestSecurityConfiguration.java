@@ -1,5 +1,6 @@
 package io.drdrill.server;
 
+import jakarta.servlet.Filter;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
 import org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider;
@@ -17,36 +18,36 @@ import org.springframework.core.Ordered;
 @ConditionalOnWebApplication
 public class RestSecurityConfiguration {
 
+    private static final int AUTHENTICATION = Ordered.HIGHEST_PRECEDENCE + 10;
+
     @Bean
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> restAuthentication() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-        registration.setName("engine-rest-authentication");
-        registration.addUrlPatterns("/engine-rest/*");
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration = filter(
+                "engine-rest-authentication", new ProcessEngineAuthenticationFilter(), AUTHENTICATION, "/engine-rest/*");
         registration.addInitParameter("authentication-provider", HttpBasicAuthenticationProvider.class.getName());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
 
     /** Health is public, its details and the metrics are not: see {@link ActuatorAccessFilter}. */
     @Bean
     FilterRegistrationBean<ActuatorAccessFilter> actuatorAccess(IdentityService identity) {
-        FilterRegistrationBean<ActuatorAccessFilter> registration =
-                new FilterRegistrationBean<>(new ActuatorAccessFilter(identity));
-        registration.setName("actuator-authentication");
-        registration.addUrlPatterns("/actuator", "/actuator/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+        return filter("actuator-authentication", new ActuatorAccessFilter(identity), AUTHENTICATION,
+                "/actuator", "/actuator/*");
     }
 
     /** Runs after authentication, so it knows who is asking. */
     @Bean
     FilterRegistrationBean<StartInstructionsFilter> startInstructions(IdentityService identity) {
-        FilterRegistrationBean<StartInstructionsFilter> registration =
-                new FilterRegistrationBean<>(new StartInstructionsFilter(identity));
-        registration.setName("engine-rest-start-instructions");
-        registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return filter("engine-rest-start-instructions", new StartInstructionsFilter(identity), AUTHENTICATION + 10,
+                "/engine-rest/*", "/camunda/api/engine/*");
+    }
+
+    private static <F extends Filter> FilterRegistrationBean<F> filter(String name, F filter, int order,
+                                                                      String... urlPatterns) {
+        FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
+        registration.setName(name);
+        registration.addUrlPatterns(urlPatterns);
+        registration.setOrder(order);
         return registration;
     }
 }

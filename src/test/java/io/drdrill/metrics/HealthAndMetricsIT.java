@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.DrDrillApplication;
 import io.drdrill.process.DrillLogContext;
 import io.drdrill.server.IdentityBootstrap;
+import io.drdrill.testsupport.HttpCalls;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,16 +21,12 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -320,21 +317,10 @@ class HealthAndMetricsIT {
 
     private static HttpResponse<String> send(String method, String path, String credentials, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (credentials != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    credentials.getBytes(StandardCharsets.UTF_8)));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HttpCalls.send(HTTP, "http://127.0.0.1:" + port() + path, method, credentials, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return TestBundle.JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
+        return HttpCalls.json(response);
     }
 }

@@ -2,6 +2,7 @@ package io.drdrill.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.DrDrillApplication;
+import io.drdrill.testsupport.HttpCalls;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,16 +12,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -257,21 +254,10 @@ class ServerIT {
     }
 
     private HttpResponse<String> send(String method, String path, String credentials, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/engine-rest" + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (credentials != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    credentials.getBytes(StandardCharsets.UTF_8)));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HttpCalls.send(http, "http://127.0.0.1:" + port + "/engine-rest" + path, method, credentials, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return TestBundle.JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
+        return HttpCalls.json(response);
     }
 }

@@ -77,6 +77,8 @@ public final class DrDrillProcess {
         public static final String SEND_ALERT = "sendAlertDelegate";
         /** On "Drill passed": a drill ends as passed only when this instance recorded its pass. */
         public static final String PASSED_DRILL_GUARD = "passedDrillGuard";
+        /** On "Review failed drill" / "Review policy violation": records who reviewed it in review.json. */
+        public static final String DRILL_REVIEW_LISTENER = "drillReviewListener";
 
         private Delegates() {
         }
@@ -143,6 +145,25 @@ public final class DrDrillProcess {
         public static final ProcessVariable<String> FAILED_STAGE = text("failedStage");
         public static final ProcessVariable<String> ERROR_TYPE = text("errorType");
         public static final ProcessVariable<String> ERROR_MESSAGE = text("errorMessage");
+        // in words, for forms, task names and Cockpit (README "Tasklist, Cockpit and the release sign-off")
+        /** "good/manifest.json (drill-20261201T…)": names the drill in task names. */
+        public static final ProcessVariable<String> DRILL_TITLE = text("drillTitle");
+        /** The failed step in words ("Verify backup digest"); absent for a passed drill. */
+        public static final ProcessVariable<String> FAILED_STEP = text("failedStep");
+        /** "0.4 s (limit 15 min)", "11 d 13 h (limit 7 d)". */
+        public static final ProcessVariable<String> RTO_TEXT = text("rtoText");
+        public static final ProcessVariable<String> RPO_TEXT = text("rpoText");
+        /** The drill's evidence over HTTP: its folder and its report. */
+        public static final ProcessVariable<String> EVIDENCE_URL = text("evidenceUrl");
+        public static final ProcessVariable<String> REPORT_URL = text("reportUrl");
+        // review of a failed drill
+        /** Set by the reviewer's form: the failure and the evidence were read. */
+        public static final ProcessVariable<Boolean> ACKNOWLEDGED = flag("acknowledged");
+        public static final ProcessVariable<String> REVIEW_NOTE = text("reviewNote");
+        /** Set by the engine from the logged-in user who completed the review, never by callers. */
+        public static final ProcessVariable<String> REVIEWER = text("reviewer");
+        public static final ProcessVariable<Instant> REVIEWED_AT = instant("reviewedAt");
+        public static final ProcessVariable<Path> REVIEW_PATH = path("reviewPath");
         // alerts
         /** Which alert this drill sends and which channels have taken it, so a retry resends only what failed. */
         public static final ProcessVariable<AlertDelivery> ALERT_DELIVERY = json("alertDelivery", AlertDelivery.class);

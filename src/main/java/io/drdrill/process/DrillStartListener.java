@@ -20,7 +20,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 
+import static io.drdrill.process.DrDrillProcess.Variables.ACKNOWLEDGED;
 import static io.drdrill.process.DrDrillProcess.Variables.ALERT_DELIVERY;
+import static io.drdrill.process.DrDrillProcess.Variables.DRILL_TITLE;
+import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_URL;
+import static io.drdrill.process.DrDrillProcess.Variables.REPORT_URL;
+import static io.drdrill.process.DrDrillProcess.Variables.REVIEWED_AT;
+import static io.drdrill.process.DrDrillProcess.Variables.REVIEWER;
+import static io.drdrill.process.DrDrillProcess.Variables.REVIEW_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
 import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
@@ -47,6 +54,12 @@ public class DrillStartListener implements ExecutionListener {
     static final List<ProcessVariable<?>> TRUSTED_INPUTS = List.of(REPORT_PATH, EVENTS_PATH, EVIDENCE_DIR,
             CURRENT_TIME, START_CHECKED);
 
+    /** Variables only this server sets; a start that carries one is refused. */
+    static final List<ProcessVariable<?>> SERVER_SET = List.of(START_CHECKED, ALERT_DELIVERY, ACKNOWLEDGED, REVIEWER,
+            REVIEWED_AT, REVIEW_PATH);
+    /** Business keys and task names live in 255-character columns. */
+    private static final int MAX_TITLE_MANIFEST_CHARS = 160;
+
     private final DrillSettings settings;
     private final EvidenceWriter writer;
     private final ManifestCatalog catalog;
@@ -59,8 +72,9 @@ public class DrillStartListener implements ExecutionListener {
 
     @Override
     public void notify(DelegateExecution execution) {
-        for (ProcessVariable<?> own : List.of(START_CHECKED, ALERT_DELIVERY)) {
-            // a caller-set delivery record would mark channels as told and silence the drill's alert
+        for (ProcessVariable<?> own : SERVER_SET) {
+            // a caller-set delivery record would mark channels as told and silence the drill's alert; a caller-set
+            // reviewer or acknowledgement would show a review nobody made
             if (execution.getVariable(own.name()) != null) {
                 throw new AuthorizationException("variable '" + own.name() + "' is set by this server, not by callers");
             }
@@ -73,6 +87,7 @@ public class DrillStartListener implements ExecutionListener {
         refuseWritesOntoInputs(execution, paths);
         RUN_ID.set(execution, runId);
         STARTED_AT.set(execution, started);
+        nameTheDrill(execution, runId);
         REPORT_PATH.set(execution, paths.report());
         EVENTS_PATH.set(execution, paths.events());
         EVIDENCE_DIR.set(execution, paths.evidenceDir());
@@ -143,6 +158,26 @@ public class DrillStartListener implements ExecutionListener {
     }
 
     /** Unique even for drills started in the same second: time for humans, randomness for uniqueness. */
+    /**
+     * The drill reads well wherever it is listed: its business key is the manifest's catalog name (unless the
+     * starter gave one, as the scheduler does), tasks name it by manifest and run id, and its evidence has a URL.
+     */
+    private static void nameTheDrill(DelegateExecution execution, String runId) {
+        String manifest = MANIFEST.from(execution).map(m -> Text.shorten(m, MAX_TITLE_MANIFEST_CHARS))
+                .orElse("(no manifest)");
+        if (execution.getProcessBusinessKey() == null && MANIFEST.from(execution).isPresent()) {
+            execution.setProcessBusinessKey(manifest);
+        }
+        DRILL_TITLE.set(execution, manifest + " (" + runId + ")");
+        EVIDENCE_URL.set(execution, evidenceUrl(runId));
+        REPORT_URL.set(execution, evidenceUrl(runId) + EvidencePaths.REPORT_FILE);
+    }
+
+    /** Where the server serves a drill's evidence folder ({@code /drills/{runId}/}). */
+    public static String evidenceUrl(String runId) {
+        return "/drills/" + runId + "/";
+    }
+
     static String newRunId(Instant started) {
         return "drill-" + RUN_ID_TIME.format(started) + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }

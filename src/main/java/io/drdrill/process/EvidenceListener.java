@@ -6,6 +6,7 @@ import io.drdrill.evidence.DrillStatus;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.EvidenceWriter;
 import io.drdrill.step.StepName;
+import io.drdrill.step.Words;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
@@ -26,6 +27,9 @@ import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_TYPE;
 import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
+import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STEP;
+import static io.drdrill.process.DrDrillProcess.Variables.RPO_TEXT;
+import static io.drdrill.process.DrDrillProcess.Variables.RTO_TEXT;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
@@ -66,6 +70,12 @@ public class EvidenceListener implements ExecutionListener {
             FAILED_STAGE.set(execution, null);
             ERROR_MESSAGE.set(execution, null);
         }
+        FAILED_STEP.set(execution, status == DrillStatus.PASSED ? null
+                : FAILED_STAGE.from(execution).map(Words::step).orElse(null));
+        RTO_TEXT.set(execution, Words.durationWithLimit(RTO_SECONDS.from(execution).orElse(null),
+                MAX_RTO_SECONDS.from(execution).orElse(null)));
+        RPO_TEXT.set(execution, Words.minutesWithLimit(RPO_MINUTES.from(execution).orElse(null),
+                MAX_RPO_MINUTES.from(execution).orElse(null)));
         EvidencePaths paths = new EvidencePaths(REPORT_PATH.require(execution), EVENTS_PATH.require(execution),
                 EVIDENCE_DIR.require(execution));
         writer.write(record(execution, status), paths);

@@ -110,6 +110,8 @@ public class ReleaseSignoffListener implements TaskListener {
     private static Map<String, Object> release(DelegateTask task, String requester, Map<String, Object> drill) {
         Map<String, Object> release = new LinkedHashMap<>();
         release.put("release_process_instance_id", task.getProcessInstanceId());
+        release.put("release_name", ReleaseSignoffProcess.Variables.RELEASE_NAME.from(task).orElse(null));
+        release.put("release_version", ReleaseSignoffProcess.Variables.RELEASE_VERSION.from(task).orElse(null));
         release.put("task_id", task.getId());
         release.put("requested_by", requester);
         release.put("drill_process_instance_id", drill.get("processInstanceId"));

@@ -14,6 +14,8 @@ import static io.drdrill.process.ProcessVariable.text;
 public final class ReleaseSignoffProcess {
 
     public static final String PROCESS_KEY = "release-signoff";
+    /** Beans the model names. */
+    public static final String START_LISTENER = "releaseStartListener";
 
     private ReleaseSignoffProcess() {
     }
@@ -36,6 +38,11 @@ public final class ReleaseSignoffProcess {
 
     /** The release's process variables, each declared once with its type. */
     public static final class Variables {
+        /** What is released, as the requester named it (required; shown in the approval task). */
+        public static final ProcessVariable<String> RELEASE_NAME = text("releaseName");
+        public static final ProcessVariable<String> RELEASE_VERSION = text("releaseVersion");
+        /** "shop 2.4.1": the release in task names and as its business key. */
+        public static final ProcessVariable<String> RELEASE_TITLE = text("releaseTitle");
         /**
          * Who requested the release, for the approval form: set from the engine's record of who started the
          * release when the approval task is created. The four-eyes rule reads the engine's record, not this.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drdrill.manifest.ManifestCatalog;
 import io.drdrill.scheduler.CatalogListed;
+import io.drdrill.signoff.SignoffRules;
 import org.camunda.bpm.engine.RepositoryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Tasklist start form of {@code dr-drill} and {@code release-signoff} ("drill-start") lets the operator pick a
- * manifest from the catalog. The form is built from the catalog at start and again at every scheduler tick
+ * The Tasklist start forms of {@code dr-drill} ("drill-start") and {@code release-signoff} ("release-start", which
+ * also asks for the release's name and version) let the operator pick a manifest from the catalog. The form is built from the catalog at start and again at every scheduler tick
  * ({@link CatalogListed}), and deployed only when its content changed (the engine's duplicate filtering compares
  * it with the latest deployment of the same name), so new and changed manifests appear without a restart.
  */
@@ -27,6 +28,7 @@ import java.util.Map;
 public class DrillStartFormDeployer {
 
     static final String FORM_ID = "drill-start";
+    static final String RELEASE_FORM_ID = "release-start";
     static final String DEPLOYMENT = "drill-start-form";
     private static final Logger LOG = LoggerFactory.getLogger(DrillStartFormDeployer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +55,8 @@ public class DrillStartFormDeployer {
     private synchronized void deploy(List<String> manifests) {
         String latest = latestDeploymentId();
         String deployed = repository.createDeployment().name(DEPLOYMENT).enableDuplicateFiltering(false)
-                .addString(FORM_ID + ".form", form(manifests)).deploy().getId();
+                .addString(FORM_ID + ".form", form(manifests))
+                .addString(RELEASE_FORM_ID + ".form", releaseForm(manifests)).deploy().getId();
         if (!deployed.equals(latest)) {
             LOG.info("start form offers {} manifest(s) from {}", manifests.size(), catalog.root());
         }
@@ -65,6 +68,35 @@ public class DrillStartFormDeployer {
     }
 
     static String form(List<String> manifests) {
+        return json(FORM_ID, List.of(manifestSelect(manifests), note("Why this drill, change ticket, ...")));
+    }
+
+    static String releaseForm(List<String> manifests) {
+        return json(RELEASE_FORM_ID, List.of(
+                Map.of("type", "text", "id", "Text_release", "text", "### Request a release sign-off\n"
+                        + "A restore drill runs first; a passed drill goes to a second person in release-approvers."),
+                textfield("releaseName", "Release", "What is released, e.g. shop"),
+                textfield("releaseVersion", "Version", "e.g. 2.4.1"),
+                manifestSelect(manifests), note("Change ticket, scope, ...")));
+    }
+
+    private static Map<String, Object> textfield(String key, String label, String description) {
+        Map<String, Object> field = new LinkedHashMap<>();
+        field.put("type", "textfield");
+        field.put("id", "Field_" + key);
+        field.put("key", key);
+        field.put("label", label);
+        field.put("description", description);
+        field.put("validate", Map.of("required", true, "maxLength", SignoffRules.MAX_RELEASE_FIELD_CHARS));
+        return field;
+    }
+
+    private static Map<String, Object> note(String description) {
+        return Map.of("type", "textarea", "id", "Field_note", "key", "note", "label", "Note",
+                "description", description);
+    }
+
+    private static Map<String, Object> manifestSelect(List<String> manifests) {
         Map<String, Object> select = new LinkedHashMap<>();
         select.put("type", "select");
         select.put("id", "Field_manifest");
@@ -73,12 +105,14 @@ public class DrillStartFormDeployer {
         select.put("description", "From the catalog on the server");
         select.put("values", manifests.stream().map(m -> Map.of("label", m, "value", m)).toList());
         select.put("validate", Map.of("required", true));
-        Map<String, Object> note = Map.of("type", "textarea", "id", "Field_note", "key", "note", "label", "Note",
-                "description", "Why this drill, change ticket, ...");
+        return select;
+    }
+
+    private static String json(String id, List<Map<String, Object>> components) {
         Map<String, Object> form = new LinkedHashMap<>();
-        form.put("components", List.of(select, note));
+        form.put("components", components);
         form.put("type", "default");
-        form.put("id", FORM_ID);
+        form.put("id", id);
         form.put("executionPlatform", "Camunda Platform");
         form.put("executionPlatformVersion", "7.24.0");
         form.put("schemaVersion", 16);

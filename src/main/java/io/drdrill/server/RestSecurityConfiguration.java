@@ -42,6 +42,13 @@ public class RestSecurityConfiguration {
                 "/engine-rest/*", "/camunda/api/engine/*");
     }
 
+    /** Business-rule refusals that the REST API would report as 500 are answered as 400/403 with the rule. */
+    @Bean
+    FilterRegistrationBean<RefusalResponseFilter> refusalResponses() {
+        return filter("engine-rest-refusals", new RefusalResponseFilter(), AUTHENTICATION + 20,
+                "/engine-rest/*", "/camunda/api/engine/*");
+    }
+
     private static <F extends Filter> FilterRegistrationBean<F> filter(String name, F filter, int order,
                                                                       String... urlPatterns) {
         FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);

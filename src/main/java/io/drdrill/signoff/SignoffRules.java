@@ -12,6 +12,8 @@ public final class SignoffRules {
 
     public static final String APPROVERS_GROUP = "release-approvers";
     public static final int MAX_REASON_CHARS = 2000;
+    /** Release names and versions go into task names and the business key (255-character columns). */
+    public static final int MAX_RELEASE_FIELD_CHARS = 100;
 
     private SignoffRules() {
     }
@@ -49,5 +51,29 @@ public final class SignoffRules {
             throw SignoffRefused.invalid("the reason is longer than " + MAX_REASON_CHARS + " characters");
         }
         return new SignoffDecision(approver, chosen, why.isEmpty() ? null : why, now);
+    }
+
+    /**
+     * What is being released, "shop 2.4.1": a sign-off for an unnamed release proves nothing about any release.
+     * Both parts are required, one line each, without control or bidirectional-override characters.
+     */
+    public static String releaseTitle(Object name, Object version) {
+        return releaseField("releaseName", name) + " " + releaseField("releaseVersion", version);
+    }
+
+    private static String releaseField(String field, Object value) {
+        String text = value == null ? "" : value.toString().strip();
+        if (text.isEmpty()) {
+            throw SignoffRefused.invalid(field + " is required: name the release and its version");
+        }
+        if (text.length() > MAX_RELEASE_FIELD_CHARS) {
+            throw SignoffRefused.invalid(field + " is longer than " + MAX_RELEASE_FIELD_CHARS + " characters");
+        }
+        if (text.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.LINE_SEPARATOR
+                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
+            throw SignoffRefused.invalid(field + " must be one line of visible characters");
+        }
+        return text;
     }
 }

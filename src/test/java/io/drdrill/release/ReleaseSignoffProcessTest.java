@@ -37,6 +37,8 @@ import static io.drdrill.release.ReleaseSignoffProcess.Elements.TASK_SEND_REMIND
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.APPROVER;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.DECISION;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.REASON;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.RELEASE_NAME;
+import static io.drdrill.release.ReleaseSignoffProcess.Variables.RELEASE_VERSION;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.RELEASE_STATUS;
 import static io.drdrill.release.ReleaseSignoffProcess.Variables.REMINDERS_SENT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,7 +99,46 @@ class ReleaseSignoffProcessTest {
         assertThat(signoff.path("decision").asText()).isEqualTo("approve");
         assertThat(signoff.path("drill_status").asText()).isEqualTo("passed");
         assertThat(signoff.path("decided_at").asText()).isNotBlank();
+        assertThat(signoff.path("release_name").asText()).isEqualTo("shop");
+        assertThat(signoff.path("release_version").asText()).isEqualTo("2.4.1");
         assertThat(history(release, RELEASE_STATUS.name())).isEqualTo("released");
+    }
+
+    @Test
+    void theApprovalTaskNamesTheReleaseAndTheDrillReadsInWords() throws IOException {
+        // Given a release of "shop 2.4.1" whose drill has passed
+        ProcessInstance release = requestRelease(TestBundle.create(dir).write());
+
+        // When the approval task is created
+        Task approval = task(release);
+
+        // Then the task and the release name it, and the drill's figures are in words for the form
+        assertThat(approval.getName()).isEqualTo("Approve release shop 2.4.1");
+        assertThat(processEngine.getHistoryService().createHistoricProcessInstanceQuery()
+                .processInstanceId(release.getId()).singleResult().getBusinessKey()).isEqualTo("shop 2.4.1");
+        assertThat(release).variables().hasEntrySatisfying(DrDrillProcess.Variables.RTO_TEXT.name(),
+                        rto -> assertThat((String) rto).matches("[0-9.]+ s \\(no limit\\)"))
+                .containsEntry(DrDrillProcess.Variables.REPORT_URL.name(),
+                        "/drills/" + history(release, DrDrillProcess.Variables.RUN_ID.name()) + "/dr-report.json");
+    }
+
+    @Test
+    void aReleaseWithoutANameOrVersionIsRefusedBeforeAnythingRuns() throws IOException {
+        // Given a requester and a sound bundle
+        String manifest = ProcessTests.catalogName(TestBundle.create(dir).write().manifestPath());
+        long before = runtimeService().createProcessInstanceQuery().count();
+
+        // When a release is requested without a version, or with a name of two lines
+        // Then the engine answers with the rule (400 over REST), and no release or drill is started
+        assertThatThrownBy(() -> runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                Map.of(DrDrillProcess.Variables.MANIFEST.name(), manifest, RELEASE_NAME.name(), "shop")))
+                .isInstanceOf(BadUserRequestException.class)
+                .hasMessage("releaseVersion is required: name the release and its version");
+        assertThatThrownBy(() -> runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                Map.of(DrDrillProcess.Variables.MANIFEST.name(), manifest, RELEASE_NAME.name(), "shop\nfake: approved",
+                        RELEASE_VERSION.name(), "1")))
+                .isInstanceOf(BadUserRequestException.class).hasMessageContaining("one line");
+        assertThat(runtimeService().createProcessInstanceQuery().count()).isEqualTo(before);
     }
 
     @Test
@@ -109,9 +150,10 @@ class ReleaseSignoffProcessTest {
         // When the requester tries to approve it, or to claim it, through the engine API
         // Then the engine refuses both, and the release still waits
         assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION.name(), "approve")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+                .isInstanceOf(AuthorizationException.class)
+                .hasMessage("four-eyes rule: olivia requested this release and cannot approve or reject it");
         assertThatThrownBy(() -> taskService().claim(approval.getId(), REQUESTER))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+                .isInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
         assertThat(taskService().createTaskQuery().taskId(approval.getId()).singleResult().getAssignee()).isNull();
     }
@@ -126,7 +168,8 @@ class ReleaseSignoffProcessTest {
             ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
                     Map.of(DrDrillProcess.Variables.MANIFEST.name(),
                             ProcessTests.catalogName(TestBundle.create(dir).write().manifestPath()),
-                            ReleaseSignoffProcess.Variables.REQUESTER.name(), "somebody-else"));
+                            ReleaseSignoffProcess.Variables.REQUESTER.name(), "somebody-else",
+                            RELEASE_NAME.name(), "shop", RELEASE_VERSION.name(), "2.4.1"));
             identity.clearAuthentication();
             ProcessTests.runJobs(release);
 
@@ -134,7 +177,7 @@ class ReleaseSignoffProcessTest {
             // Then the engine still knows who started the release, and refuses
             assertThatThrownBy(() -> complete(REQUESTER, release, Map.of(DECISION.name(), "approve",
                     ReleaseSignoffProcess.Variables.REQUESTER.name(), "somebody-else")))
-                    .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
+                    .isInstanceOf(AuthorizationException.class).hasMessageContaining("four-eyes");
             assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
             assertThat(taskService().getVariable(task(release).getId(), ReleaseSignoffProcess.Variables.REQUESTER.name()))
                     .isEqualTo(REQUESTER);
@@ -149,7 +192,7 @@ class ReleaseSignoffProcessTest {
         ProcessInstance release = requestRelease(TestBundle.create(dir).write());
 
         assertThatThrownBy(() -> complete(BYSTANDER, release, Map.of(DECISION.name(), "approve")))
-                .hasRootCauseInstanceOf(AuthorizationException.class).hasMessageContaining("release-approvers");
+                .isInstanceOf(AuthorizationException.class).hasMessageContaining("release-approvers");
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
     }
 
@@ -160,7 +203,7 @@ class ReleaseSignoffProcessTest {
 
         // When the approver rejects without a reason, then with one
         assertThatThrownBy(() -> complete(APPROVER_USER, release, Map.of(DECISION.name(), "reject")))
-                .hasRootCauseInstanceOf(BadUserRequestException.class).hasMessageContaining("reason");
+                .isInstanceOf(BadUserRequestException.class).hasMessageContaining("reason");
         assertThat(release).isWaitingAt(TASK_APPROVE_RELEASE);
         complete(APPROVER_USER, release, Map.of(DECISION.name(), "reject", REASON.name(), "RTO too close to the limit"));
 
@@ -208,7 +251,8 @@ class ReleaseSignoffProcessTest {
         identity.setAuthenticatedUserId(REQUESTER);
         try {
             ProcessInstance release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
-                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath())));
+                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
+                            RELEASE_NAME.name(), "shop", RELEASE_VERSION.name(), "2.4.1"));
             ProcessTests.runJobs(release);
             return release;
         } finally {

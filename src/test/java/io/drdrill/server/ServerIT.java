@@ -168,6 +168,24 @@ class ServerIT {
         assertThat(task.path("taskDefinitionKey").asText()).isEqualTo("Task_ReviewDrillFailure");
         assertThat(variable(id, "failedStage")).isEqualTo("verify_backup_digest");
         assertThat(variable(id, "errorMessage")).contains("digest mismatch");
+        String runId = variable(id, "runId");
+        assertThat(task.path("name").asText()).isEqualTo("Review failed drill: tampered/manifest.json (" + runId + ")");
+
+        // When the operator completes the review without the acknowledgement, then with it
+        String complete = "/task/" + task.path("id").asText() + "/complete";
+        HttpResponse<String> unacknowledged = send("POST", complete, operator,
+                "{\"variables\":{\"reviewNote\":{\"value\":\"seen\"}}}");
+        HttpResponse<String> acknowledged = send("POST", complete, operator,
+                "{\"variables\":{\"acknowledged\":{\"value\":true},\"reviewNote\":{\"value\":\"INC-1\"}}}");
+
+        // Then the first is a one-line 400, the second ends the drill with review.json beside its report
+        assertThat(unacknowledged.statusCode()).isEqualTo(400);
+        assertThat(json(unacknowledged).path("message").asText()).startsWith("tick 'I have read the failure")
+                .doesNotContain("ENGINE-").doesNotContain("\n");
+        assertThat(acknowledged.statusCode()).as(acknowledged.body()).isEqualTo(204);
+        JsonNode review = TestBundle.JSON.readTree(root.resolve("evidence").resolve(runId).resolve("review.json").toFile());
+        assertThat(review.path("reviewer").asText()).isEqualTo("omar");
+        assertThat(review.path("note").asText()).isEqualTo("INC-1");
     }
 
     @Test
@@ -177,8 +195,14 @@ class ServerIT {
         String approver = user("arno", IdentityBootstrap.APPROVERS);
 
         // When the requester starts a release on a good bundle
-        HttpResponse<String> started = send("POST", "/process-definition/key/release-signoff/start", requester,
+        HttpResponse<String> unnamed = send("POST", "/process-definition/key/release-signoff/start", requester,
                 startBody("good/manifest.json"));
+        HttpResponse<String> started = send("POST", "/process-definition/key/release-signoff/start", requester,
+                "{\"variables\":{\"manifest\":{\"value\":\"good/manifest.json\"},"
+                        + "\"releaseName\":{\"value\":\"shop\"},\"releaseVersion\":{\"value\":\"2.4.1\"}}}");
+        assertThat(unnamed.statusCode()).isEqualTo(400);
+        assertThat(json(unnamed).path("message").asText())
+                .isEqualTo("releaseName is required: name the release and its version");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         String id = json(started).path("id").asText();
         JsonNode task = awaitTask(id, approver);
@@ -187,8 +211,10 @@ class ServerIT {
 
         // Then the requester's approval is refused by the engine, and the second approver's is accepted
         HttpResponse<String> own = send("POST", complete, requester, approve);
-        assertThat(own.statusCode()).isGreaterThanOrEqualTo(400);
-        assertThat(own.body()).contains("four-eyes");
+        assertThat(own.statusCode()).isEqualTo(403);
+        assertThat(json(own).path("message").asText()).isEqualTo("four-eyes rule: "
+                + requester.substring(0, requester.indexOf(':')) + " requested this release and cannot approve or reject it");
+        assertThat(task.path("name").asText()).isEqualTo("Approve release shop 2.4.1");
         assertThat(send("POST", complete, approver, approve).statusCode()).isEqualTo(204);
         assertThat(awaitVariable(id, "releaseStatus")).isEqualTo("released");
         assertThat(variable(id, "approver")).isEqualTo("arno");
@@ -224,13 +250,9 @@ class ServerIT {
     private JsonNode awaitTask(String processInstanceId, String user) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
-            JsonNode tasks = json(send("GET", "/task?processInstanceBusinessKey=&processInstanceId=" + processInstanceId,
-                    admin(), null));
-            JsonNode sub = json(send("GET", "/task?superProcessInstanceId=" + processInstanceId, admin(), null));
-            for (JsonNode list : new JsonNode[]{tasks, sub}) {
-                if (list.isArray() && !list.isEmpty()) {
-                    return list.get(0);
-                }
+            JsonNode tasks = json(send("GET", "/task?processInstanceId=" + processInstanceId, admin(), null));
+            if (tasks.isArray() && !tasks.isEmpty()) {
+                return tasks.get(0);
             }
             Thread.sleep(250);
         }

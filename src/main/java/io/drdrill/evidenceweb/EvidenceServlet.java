@@ -44,9 +44,7 @@ final class EvidenceServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        secure(response);
         boolean head = "HEAD".equals(request.getMethod());
         if (!head && !"GET".equals(request.getMethod())) {
             response.setHeader("Allow", "GET, HEAD");
@@ -95,10 +93,17 @@ final class EvidenceServlet extends HttpServlet {
             LOG.warn("evidence of {} could not be read: {}", route.runId(), e.toString());
             if (!response.isCommitted()) {
                 response.reset();
+                secure(response);
                 problem(response, head, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "ServerError",
                         "the evidence could not be read");
             }
         }
+    }
+
+    private static void secure(HttpServletResponse response) {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     }
 
     private void list(HttpServletRequest request, HttpServletResponse response, boolean head,

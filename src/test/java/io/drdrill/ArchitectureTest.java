@@ -67,7 +67,8 @@ class ArchitectureTest {
         // Then each layer is used only by layers above it
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.drdrill..")
                 .layer("Root").definedBy("io.drdrill")
-                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..", "io.drdrill.metrics..")
+                .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..", "io.drdrill.metrics..",
+                        "io.drdrill.evidenceweb..")
                 .layer("Scheduler").definedBy("io.drdrill.scheduler..")
                 .layer("Release").definedBy("io.drdrill.release..")
                 .layer("Alerting").definedBy("io.drdrill.alerting..")

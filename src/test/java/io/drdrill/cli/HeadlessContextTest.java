@@ -42,6 +42,8 @@ class HeadlessContextTest {
             assertThat(actuatorBeans).isEmpty();
             assertThat(context.getBeansOfType(MeterRegistry.class)).isEmpty();
             assertThat(context.getBeansOfType(HealthContributor.class)).isEmpty();
+            // nor is evidence served over HTTP
+            assertThat(context.containsBean("drillEvidence")).isFalse();
         }
     }
 

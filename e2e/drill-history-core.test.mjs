@@ -181,6 +181,19 @@ test('the trend chart puts drills left to right, a point over its limit marked, 
   assert.equal(model.ticks[0].y, 170);
 });
 
+test('the chart ticks step by round durations', () => {
+  // Given raw tick steps in seconds, When rounded up, Then to durations that read well
+  assert.equal(core.niceStep(0.03), 0.05);
+  assert.equal(core.niceStep(3), 5);
+  assert.equal(core.niceStep(225), 300);
+  assert.equal(core.niceStep(2.1 * 3600), 3 * 3600);
+  assert.equal(core.niceStep(2.52 * 86400), 7 * 86400);
+  assert.equal(core.niceStep(100 * 86400), 120 * 86400);
+  // Given a 15 min limit, When charted, Then the ticks are 0, 5 min, 10 min, ... in words
+  const model = core.chartModel([{ label: 'a', value: 60, limit: 900 }]);
+  assert.deepEqual(model.ticks.map((t) => core.durationWords(t.value)), ['0 s', '5 min', '10 min', '15 min', '20 min']);
+});
+
 test('engine dates are read and written in the engine REST API format', () => {
   // Given an engine date, When parsed and written back, Then the same instant
   const ms = core.parseEngineDate('2025-01-01T10:00:00.000+0100');

@@ -254,12 +254,23 @@ export function drillPageHref(runId, processInstanceId) {
   return `#/drill-history/${encodeURIComponent(isRunId(runId) ? runId : processInstanceId)}`;
 }
 
-function niceStep(raw) {
-  const exponent = Math.floor(Math.log10(raw));
-  const base = 10 ** exponent;
-  const fraction = raw / base;
-  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-  return nice * base;
+const MINUTE = 60;
+const HOUR = 3600;
+const DAY = 86400;
+/** Steps between ticks that read well as durations (seconds). */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+  HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY];
+
+/** The smallest tick step at least `raw` seconds that reads as a round duration. */
+export function niceStep(raw) {
+  if (!(raw > 0)) return 1;
+  if (raw < 1) {
+    const base = 10 ** Math.floor(Math.log10(raw));
+    const fraction = raw / base;
+    return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * base;
+  }
+  const found = TIME_STEPS.find((step) => step >= raw);
+  return found ?? Math.ceil(raw / (30 * DAY)) * 30 * DAY;
 }
 
 /**

@@ -356,7 +356,7 @@ async function renderTrends(host, rest, manifest, count) {
 function trendChart(title, points) {
   const model = chartModel(points);
   const figure = el('figure', { class: `drh-chart-figure drh-chart-${title.toLowerCase()}` },
-    el('figcaption', { text: `${title} of the last ${points.length} drills` }));
+    el('figcaption', { text: points.length === 1 ? `${title} of the last drill` : `${title} of the last ${points.length} drills` }));
   if (!model.circles.length) {
     figure.append(notice(`No ${title} recorded for these drills.`));
     return figure;

@@ -1,7 +1,8 @@
 // End-to-end: operators in a real browser against `dr-drill serve`.
 // Run by .ci/run (needs target/dr-drill.jar, Debian chromium and playwright-core):
 //   node --test e2e/
-// Screenshots go to target/e2e/.
+// Screenshots go to target/e2e/. The Cockpit plugin "Drill history" (src/main/resources/.../cockpit/scripts/)
+// is checked here against real drills; its pure functions have unit tests in drill-history-core.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -68,13 +69,20 @@ async function historyVariable(processInstanceId, name) {
   return json.find((v) => v.value !== null)?.value;
 }
 
-async function login(app, user) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+async function login(app, user, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport });
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   await page.goto(`${base}/camunda/app/${app}/default/`);
-  await page.getByPlaceholder('Username').fill(user);
-  await page.getByPlaceholder('Password').fill(user === 'admin' ? ADMIN_PASSWORD : USERS[user].password);
+  const password = user === 'admin' ? ADMIN_PASSWORD : USERS[user].password;
+  // The login view focuses its first field once it is ready; a fill racing that focus types into the wrong
+  // field, so fill until both hold what was meant.
+  await until('the login form filled', async () => {
+    await page.getByPlaceholder('Username').fill(user);
+    await page.getByPlaceholder('Password').fill(password);
+    return (await page.getByPlaceholder('Username').inputValue()) === user
+      && (await page.getByPlaceholder('Password').inputValue()) === password;
+  }, 20);
   await page.getByRole('button', { name: 'Log in' }).click();
   try {
     // the login view goes away once the web app has a session
@@ -199,4 +207,131 @@ test('Cockpit shows the drills and the failed one with its error', async () => {
   await page.getByText('errorMessage', { exact: true }).first().waitFor();
   await page.getByText('verify_backup_digest').first().waitFor();
   await page.screenshot({ path: path.join(SHOTS, '05-cockpit-failed-drill.png'), fullPage: true });
+});
+
+// Cockpit's "Drill history" plugin, on the drills the tests above left: the tampered one (failed at the digest,
+// waiting for review) and the good one a release ran (passed).
+
+const TALL = { width: 1400, height: 1800 };
+const RED = 'rgb(198, 40, 40)';
+const GREEN = 'rgb(46, 125, 50)';
+
+async function drillsOf(manifest) {
+  const { json } = await rest('POST', '/history/process-instance', { processDefinitionKey: 'dr-drill',
+    variables: [{ name: 'manifest', operator: 'eq', value: manifest }], sorting: [{ sortBy: 'startTime', sortOrder: 'desc' }] });
+  return json;
+}
+
+async function endedDrill(manifest) {
+  return until(`an ended drill of ${manifest}`, async () => (await drillsOf(manifest)).find((d) => d.endTime));
+}
+
+test('the drill history lists the failed and the passed drill, each in its colour, once both ended', async () => {
+  // Given the failed drill's review completed by an operator, so that it ends
+  const [failed] = await drillsOf('tampered/manifest.json');
+  const { json: tasks } = await rest('GET', `/task?processInstanceId=${failed.id}`);
+  assert.equal(tasks.length, 1, 'the failed drill waits for its review');
+  const reviewed = await rest('POST', `/task/${tasks[0].id}/complete`, { variables: {
+    acknowledged: { value: true }, reviewNote: { value: 'e2e: digest mismatch seen, backup to be retaken' } } },
+  'olivia', USERS.olivia.password);
+  assert.equal(reviewed.status, 204, JSON.stringify(reviewed.json));
+  const failedEnded = await endedDrill('tampered/manifest.json');
+  const passedEnded = await endedDrill('good/manifest.json');
+  assert.ok(passedEnded.superProcessInstanceId, 'the passed drill is the one the release called');
+
+  // When the operator opens "Drill history" from Cockpit's header
+  const page = await login('cockpit', 'olivia', TALL);
+  await page.locator('.drh-nav-link', { hasText: 'Drill history' }).click();
+  const failedRow = page.locator(`tr.drh-row[data-process-instance-id="${failedEnded.id}"]`);
+  const passedRow = page.locator(`tr.drh-row[data-process-instance-id="${passedEnded.id}"]`);
+  await failedRow.waitFor();
+  await passedRow.waitFor();
+  await page.screenshot({ path: path.join(SHOTS, '06-cockpit-drill-history.png') });
+
+  // Then both are listed with their manifest, verdict in its colour and the failed step in words
+  assert.equal(await failedRow.locator('.drh-manifest').textContent(), 'tampered/manifest.json');
+  assert.equal(await failedRow.locator('.drh-status').textContent(), 'Failed');
+  assert.equal(await failedRow.locator('.drh-status').evaluate((e) => getComputedStyle(e).backgroundColor), RED);
+  assert.equal(await failedRow.locator('.drh-failed-step').textContent(), 'Verify backup digest');
+  assert.equal(await passedRow.locator('.drh-manifest').textContent(), 'good/manifest.json');
+  assert.equal(await passedRow.locator('.drh-status').textContent(), 'Passed');
+  assert.equal(await passedRow.locator('.drh-status').evaluate((e) => getComputedStyle(e).backgroundColor), GREEN);
+  assert.match(await passedRow.locator('.drh-rto').textContent(), / s \(limit 15 min\)$/);
+  assert.match(await passedRow.locator('.drh-run-id a').textContent(), /^drill-\d{8}T\d{6}Z-[0-9a-f]{12}$/);
+
+  // And the status filter keeps the failed drill only
+  await page.locator('select.drh-filter-status').selectOption('failed');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await until('only failed drills listed', async () => (await passedRow.count()) === 0 && (await failedRow.count()) === 1);
+  assert.deepEqual(await page.locator('tr.drh-row .drh-status').allTextContents(), ['Failed']);
+});
+
+test('the drill page marks the failed step red, shows its error and the step timeline', async () => {
+  // Given the ended failed drill
+  const failed = await endedDrill('tampered/manifest.json');
+  const runId = (await rest('GET', `/history/variable-instance?processInstanceId=${failed.id}&variableName=runId`)).json[0].value;
+
+  // When the operator follows its run id from the history
+  const page = await login('cockpit', 'olivia', TALL);
+  await page.goto(`${base}/camunda/app/cockpit/default/#/drill-history`);
+  await page.locator(`tr.drh-row[data-process-instance-id="${failed.id}"] .drh-run-id a`).click();
+  const digestStep = page.locator('g.djs-element[data-element-id="Task_VerifyBackupDigest"]');
+  await page.locator('g.djs-element.drh-step-failed').first().waitFor();
+  await page.locator('.drh-overlay-error').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, '07-cockpit-failed-drill-page.png') });
+
+  // Then the page is the drill's, and in the diagram the digest step is failed, red; the step before passed; the
+  // ones after it not reached
+  assert.ok(page.url().endsWith(`#/drill-history/${runId}`), page.url());
+  assert.match(await digestStep.getAttribute('class'), /\bdrh-step-failed\b/);
+  assert.equal(await digestStep.locator('.djs-visual > rect').first().evaluate((e) => getComputedStyle(e).stroke), RED);
+  assert.match(await page.locator('g.djs-element[data-element-id="Task_LoadManifest"]').getAttribute('class'), /\bdrh-step-passed\b/);
+  assert.match(await page.locator('g.djs-element[data-element-id="Task_RestoreArtifact"]').getAttribute('class'), /\bdrh-step-not-reached\b/);
+  assert.equal(await page.locator('g.djs-element.drh-step-failed').count(), 1);
+  // its error, on the step and in the page
+  assert.match(await page.locator('.drh-overlay-error').textContent(), /digest mismatch/);
+  assert.match(await page.locator('.drh-error').textContent(), /^Verify backup digest failed: .*digest mismatch/);
+  // the timeline in words, with the failed step's result
+  const digestRow = page.locator('table.drh-timeline tr', { hasText: 'Verify backup digest' });
+  assert.equal(await digestRow.locator('.drh-step-state').textContent(), 'Failed');
+  assert.equal(await page.locator('table.drh-timeline tr', { hasText: 'Restore artifact' }).locator('.drh-step-state')
+    .textContent(), 'Not reached');
+  assert.equal(await page.locator('.drh-detail-manifest').textContent(), 'tampered/manifest.json');
+  assert.equal(await page.locator('.drh-detail-review-note').textContent(), 'e2e: digest mismatch seen, backup to be retaken');
+});
+
+test('the trend chart of a manifest draws its drills as points against the dashed limit', async () => {
+  // Given the passed drill of good/manifest.json
+  await endedDrill('good/manifest.json');
+
+  // When the history view is opened for that manifest
+  const page = await login('cockpit', 'olivia', TALL);
+  await page.goto(`${base}/camunda/app/cockpit/default/#/drill-history?manifest=${encodeURIComponent('good/manifest.json')}`);
+  const rtoPoints = page.locator('svg.drh-chart-rto circle.drh-point');
+  await rtoPoints.first().waitFor();
+  await page.locator('.drh-trends').screenshot({ path: path.join(SHOTS, '08-cockpit-drill-trends.png') });
+
+  // Then the trend is that manifest's, one point per finished drill with an RTO, the RTO and RPO limits dashed lines
+  assert.equal(await page.locator('select.drh-trend-manifest').inputValue(), 'good/manifest.json');
+  assert.equal(await rtoPoints.count(), 1);
+  assert.equal(await page.locator('svg.drh-chart-rpo circle.drh-point').count(), 1);
+  assert.equal(await page.locator('svg.drh-chart-rto path.drh-limit').count(), 1);
+  assert.notEqual(await page.locator('svg.drh-chart-rto path.drh-limit').evaluate((e) => getComputedStyle(e).strokeDasharray), 'none');
+  assert.match(await rtoPoints.first().locator('title').textContent(), /RTO .+ \(limit 15 min\)$/);
+  assert.ok((await page.locator('svg.drh-chart-rto text.drh-tick').count()) >= 3, 'the axis has labels');
+});
+
+test('the dr-drill definition page has a "Drill history" tab listing the drills', async () => {
+  // Given the dr-drill definition
+  const { json: definition } = await rest('GET', '/process-definition/key/dr-drill');
+
+  // When its page in Cockpit opens the tab
+  const page = await login('cockpit', 'olivia', TALL);
+  await page.goto(`${base}/camunda/app/cockpit/default/#/process-definition/${definition.id}/runtime`);
+  await page.locator('.nav-tabs a', { hasText: 'Drill history' }).click();
+
+  // Then it lists the drills (both ended ones) with a link to the full view
+  await until('two drills in the tab', async () => (await page.locator('.drh-embedded tr.drh-row').count()) >= 2);
+  await page.screenshot({ path: path.join(SHOTS, '09-cockpit-definition-tab.png') });
+  assert.equal(await page.locator('.drh-embedded a[href="#/drill-history"]').count(), 1);
 });

@@ -19,6 +19,7 @@ const ADMIN_PASSWORD = crypto.randomBytes(18).toString('base64url');
 const USERS = {
   olivia: { groups: ['dr-operators', 'release-approvers'], password: crypto.randomBytes(12).toString('hex') },
   adam: { groups: ['release-approvers'], password: crypto.randomBytes(12).toString('hex') },
+  nina: { groups: [], password: crypto.randomBytes(12).toString('hex') },
 };
 let server, serverLog, base, work, browser;
 
@@ -94,11 +95,15 @@ async function login(app, user, viewport = { width: 1400, height: 900 }) {
   return page;
 }
 
-async function startFromTasklist(page, processName, manifest) {
+async function startFromTasklist(page, processName, manifest, release) {
   await page.getByText('Start process', { exact: true }).first().click();
   await page.locator('.modal').getByText(processName, { exact: true }).click();
   await page.locator('.modal .fjs-form-field-select .fjs-input-group').click();
   await page.locator('.fjs-dropdownlist-item', { hasText: manifest }).click();
+  if (release) {
+    await page.locator('.modal input[id$="Field_releaseName"]').fill(release.name);
+    await page.locator('.modal input[id$="Field_releaseVersion"]').fill(release.version);
+  }
   await page.locator('.modal textarea').fill(`e2e: ${processName} on ${manifest}`);
   await page.locator('.modal').getByRole('button', { name: 'Start', exact: true }).click();
   await page.locator('.modal').waitFor({ state: 'detached' });
@@ -159,33 +164,43 @@ test('an operator starts a drill on a tampered bundle in Tasklist and sees it fa
   const drill = await until('the drill', () => latestInstance('dr-drill', 'olivia'));
   assert.equal(await until('its verdict', () => historyVariable(drill.id, 'drillStatus')), 'failed');
 
-  await openTask(page, 'Failed drills to review', 'Review failed drill');
-  const failedStage = page.locator('input[id$="Field_failedStage"]');
-  await until('the failed stage in the form', async () => (await failedStage.inputValue()) === 'verify_backup_digest');
+  // The review task names the drill, and its form reads in words with the evidence one click away
+  await openTask(page, 'Failed drills to review', 'Review failed drill: tampered/manifest.json (drill-');
+  const failedStep = page.locator('input[id$="Field_failedStep"]');
+  await until('the failed step in the form', async () => (await failedStep.inputValue()) === 'Verify backup digest');
   await page.screenshot({ path: path.join(SHOTS, '01-tasklist-failed-drill.png') });
   assert.match(await page.locator('textarea[id$="Field_errorMessage"]').inputValue(), /digest mismatch/);
+  assert.equal(await page.locator('input[id$="Field_rpoText"]').inputValue(), 'not measured (limit 7 d)');
+  const runId = await historyVariable(drill.id, 'runId');
+  const reportLink = page.locator('a', { hasText: "the drill's report" });
+  assert.equal(await reportLink.getAttribute('href'), `/drills/${runId}/dr-report.json`);
+  const report = await page.context().request.get(`${base}${await reportLink.getAttribute('href')}`);
+  assert.equal(report.status(), 200);
+  assert.equal((await report.json()).failed_stage, 'verify_backup_digest');
 });
 
 test('the operator cannot approve their own release; a second approver does', async () => {
   const operator = await login('tasklist', 'olivia');
-  await startFromTasklist(operator, 'Release sign-off', 'good/manifest.json');
+  await startFromTasklist(operator, 'Release sign-off', 'good/manifest.json', { name: 'shop', version: '2.4.1' });
   const release = await until('the release', () => latestInstance('release-signoff', 'olivia'));
   assert.equal(await until('the drill verdict', () => historyVariable(release.id, 'drillStatus')), 'passed');
 
   // The operator is in release-approvers too, sees the task, and is refused by the engine.
-  await openTask(operator, 'Release approvals', 'Approve release');
+  await openTask(operator, 'Release approvals', 'Approve release shop 2.4.1');
   await operator.getByRole('button', { name: 'Claim' }).click();
-  await operator.getByText('four-eyes', { exact: false }).first().waitFor();
+  const refusal = operator.getByText('four-eyes rule: olivia requested this release and cannot be assigned its approval');
+  await refusal.first().waitFor();
   await operator.screenshot({ path: path.join(SHOTS, '02-tasklist-four-eyes-refused.png') });
+  assert.equal(await operator.getByText('ENGINE-', { exact: false }).count(), 0, 'no engine error code is shown');
   const { json: tasks } = await rest('GET', `/task?processInstanceId=${release.id}`);
   const refused = await rest('POST', `/task/${tasks[0].id}/complete`, { variables: { decision: { value: 'approve' } } },
     'olivia', USERS.olivia.password);
-  assert.ok(refused.status >= 400, `the requester's approval must be refused, got ${refused.status}`);
-  assert.match(refused.json.message, /four-eyes/);
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.message, 'four-eyes rule: olivia requested this release and cannot approve or reject it');
 
   // A second person in release-approvers approves it.
   const approver = await login('tasklist', 'adam');
-  await openTask(approver, 'Release approvals', 'Approve release');
+  await openTask(approver, 'Release approvals', 'Approve release shop 2.4.1');
   await approver.getByRole('button', { name: 'Claim' }).click();
   await approver.getByLabel('Approve').check();
   await approver.screenshot({ path: path.join(SHOTS, '03-tasklist-approval.png') });
@@ -298,6 +313,40 @@ test('the drill page marks the failed step red, shows its error and the step tim
     .textContent(), 'Not reached');
   assert.equal(await page.locator('.drh-detail-manifest').textContent(), 'tampered/manifest.json');
   assert.equal(await page.locator('.drh-detail-review-note').textContent(), 'e2e: digest mismatch seen, backup to be retaken');
+});
+
+test('the drill page links its evidence: the report opens, the review is there, and a user without read permission gets 403', async () => {
+  // Given the ended failed drill, reviewed by olivia
+  const failed = await endedDrill('tampered/manifest.json');
+  const runId = (await rest('GET', `/history/variable-instance?processInstanceId=${failed.id}&variableName=runId`)).json[0].value;
+  const review = JSON.parse(fs.readFileSync(path.join(work, 'evidence', runId, 'review.json'), 'utf8'));
+  assert.equal(review.reviewer, 'olivia');
+  assert.equal(review.decision, 'acknowledged');
+
+  // When the operator opens its page and follows the report's link
+  const page = await login('cockpit', 'olivia', TALL);
+  await page.goto(`${base}/camunda/app/cockpit/default/#/drill-history/${runId}`);
+  const reportLink = page.locator('a.drh-evidence-link', { hasText: 'dr-report.json' });
+  await reportLink.waitFor();
+  assert.equal(await page.locator('a.drh-evidence-link', { hasText: 'review.json' }).count(), 1);
+  const [opened] = await Promise.all([page.context().waitForEvent('page'), reportLink.click()]);
+  await opened.waitForLoadState();
+  await opened.screenshot({ path: path.join(SHOTS, '10-evidence-report.png') });
+
+  // Then the report is served to her, failed and linking its review
+  const shown = JSON.parse(await opened.locator('pre').first().textContent());
+  assert.equal(shown.run_id, runId);
+  assert.equal(shown.status, 'failed');
+  assert.equal(shown.review.file, 'review.json');
+
+  // And a user in no group, logged in by HTTP Basic, is refused the same file
+  const stranger = await browser.newContext({ httpCredentials: { username: 'nina', password: USERS.nina.password } });
+  const strangerPage = await stranger.newPage();
+  const answer = await strangerPage.goto(`${base}/drills/${runId}/dr-report.json`);
+  await strangerPage.screenshot({ path: path.join(SHOTS, '11-evidence-forbidden.png') });
+  assert.equal(answer.status(), 403);
+  assert.equal((await answer.json()).message, `nina may not read the history of drill ${runId}`);
+  await stranger.close();
 });
 
 test('the trend chart of a manifest draws its drills as points against the dashed limit', async () => {

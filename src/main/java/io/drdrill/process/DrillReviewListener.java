@@ -14,6 +14,7 @@ import java.time.Instant;
 
 import static io.drdrill.process.DrDrillProcess.Variables.ACKNOWLEDGED;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
+import static io.drdrill.process.DrDrillProcess.Variables.DRILL_TITLE;
 import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.REVIEWED_AT;
@@ -23,7 +24,7 @@ import static io.drdrill.process.DrDrillProcess.Variables.REVIEW_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 
 /**
- * Completing "Review failed drill" or "Review policy violation" is an operator's statement that they read the
+ * Names "Review failed drill" / "Review policy violation" after the drill when created. Completing one is an operator's statement that they read the
  * failure: it needs the acknowledgement, a logged-in reviewer (the engine's, not a variable a caller could set)
  * and writes {@code review.json} beside the report. A refused review rolls the completion back (403 or 400 with
  * the reason, see {@link RefusalsAsAnswers}); nothing is recorded as reviewed without its evidence.
@@ -38,6 +39,10 @@ public class DrillReviewListener implements TaskListener {
 
     @Override
     public void notify(DelegateTask task) {
+        if (EVENTNAME_CREATE.equals(task.getEventName())) {
+            nameAfterTheDrill(task);
+            return;
+        }
         if (!EVENTNAME_COMPLETE.equals(task.getEventName())) {
             return;
         }
@@ -61,5 +66,13 @@ public class DrillReviewListener implements TaskListener {
         REVIEWED_AT.set(task, reviewedAt);
         REVIEW_NOTE.set(task, note);
         REVIEW_PATH.set(task, file);
+    }
+
+    /**
+     * "Review failed drill: good/manifest.json (drill-…)": two failed drills differ in Tasklist's list, while the
+     * diagram keeps the element's own short name.
+     */
+    private static void nameAfterTheDrill(DelegateTask task) {
+        DRILL_TITLE.from(task).ifPresent(title -> task.setName(Text.shorten(task.getName() + ": " + title, 255)));
     }
 }

@@ -53,7 +53,12 @@ public class ReleaseSignoffListener implements TaskListener {
         String requester = requester(task);
         try {
             switch (task.getEventName()) {
-                case EVENTNAME_CREATE -> REQUESTER.set(task, requester);
+                case EVENTNAME_CREATE -> {
+                    REQUESTER.set(task, requester);
+                    // "Approve release shop 2.4.1"; the diagram keeps the element's own name
+                    ReleaseSignoffProcess.Variables.RELEASE_TITLE.from(task)
+                            .ifPresent(title -> task.setName(task.getName() + " " + title));
+                }
                 case EVENTNAME_ASSIGNMENT -> SignoffRules.checkAssignee(task.getAssignee(), requester);
                 case EVENTNAME_COMPLETE -> complete(task, requester);
                 default -> { }

@@ -471,13 +471,7 @@ class EvidenceOverHttpIT {
     }
 
     private String user(String id, String password, String... groups) throws Exception {
-        String body = "{\"profile\":{\"id\":\"" + id + "\",\"firstName\":\"" + id + "\",\"lastName\":\"Test\"},"
-                + "\"credentials\":{\"password\":\"" + password + "\"}}";
-        assertThat(rest("POST", "/user/create", admin(), body).statusCode()).isEqualTo(204);
-        for (String group : groups) {
-            assertThat(rest("PUT", "/group/" + group + "/members/" + id, admin(), null).statusCode()).isEqualTo(204);
-        }
-        return id + ":" + password;
+        return HttpCalls.createUser(http, "http://127.0.0.1:" + port + "/engine-rest", admin(), id, password, groups);
     }
 
     private void awaitCompleted(String processInstanceId) throws Exception {

@@ -221,14 +221,8 @@ class ServerIT {
     }
 
     private String user(String id, String... groups) throws Exception {
-        String password = "pw-" + UUID.randomUUID();
-        String body = "{\"profile\":{\"id\":\"" + id + "\",\"firstName\":\"" + id + "\",\"lastName\":\"Test\"},"
-                + "\"credentials\":{\"password\":\"" + password + "\"}}";
-        assertThat(send("POST", "/user/create", admin(), body).statusCode()).isEqualTo(204);
-        for (String group : groups) {
-            assertThat(send("PUT", "/group/" + group + "/members/" + id, admin(), null).statusCode()).isEqualTo(204);
-        }
-        return id + ":" + password;
+        return HttpCalls.createUser(http, "http://127.0.0.1:" + port + "/engine-rest", admin(), id,
+                "pw-" + UUID.randomUUID(), groups);
     }
 
     private long instances() throws Exception {

@@ -34,6 +34,30 @@ public final class HttpCalls {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Creates an engine user over the REST API at {@code restBase} ({@code http://host:port/engine-rest}) as the
+     * administrator, in {@code groups}.
+     *
+     * @return the user's {@code id:password} credentials
+     */
+    public static String createUser(HttpClient http, String restBase, String adminCredentials, String id,
+                                    String password, String... groups) throws IOException, InterruptedException {
+        String body = "{\"profile\":{\"id\":\"" + id + "\",\"firstName\":\"" + id + "\",\"lastName\":\"Test\"},"
+                + "\"credentials\":{\"password\":\"" + password + "\"}}";
+        expect(send(http, restBase + "/user/create", "POST", adminCredentials, body), 204);
+        for (String group : groups) {
+            expect(send(http, restBase + "/group/" + group + "/members/" + id, "PUT", adminCredentials, null), 204);
+        }
+        return id + ":" + password;
+    }
+
+    private static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError(response.request().uri() + ": expected " + status + ", got "
+                    + response.statusCode() + " " + response.body());
+        }
+    }
+
     /** The answer's JSON; an empty body reads as an empty object. */
     public static JsonNode json(HttpResponse<String> response) throws IOException {
         return TestBundle.JSON.readTree(response.body().isEmpty() ? "{}" : response.body());

@@ -339,6 +339,17 @@ test('the drill page links its evidence: the report opens, the review is there, 
   assert.equal(shown.status, 'failed');
   assert.equal(shown.review.file, 'review.json');
 
+  // And its report.html renders in the browser: Failed, the digest step's bar red, the reviewer named
+  const pageHtml = await page.context().newPage();
+  const served = await pageHtml.goto(`${base}/drills/${runId}/report.html`);
+  assert.equal(served.status(), 200);
+  await pageHtml.locator('#timeline').waitFor();
+  await pageHtml.screenshot({ path: path.join(SHOTS, '12-report-html.png'), fullPage: true });
+  assert.equal(await pageHtml.locator('#status').textContent(), 'Failed');
+  const failedBar = pageHtml.locator('tr.step.failure[data-step="verify_backup_digest"] .bar');
+  assert.equal(await failedBar.evaluate((e) => getComputedStyle(e).backgroundColor), RED);
+  assert.match(await pageHtml.locator('#people').textContent(), /Reviewed by\s*olivia \(acknowledged/);
+
   // And a user in no group, logged in by HTTP Basic, is refused the same file
   const stranger = await browser.newContext({ httpCredentials: { username: 'nina', password: USERS.nina.password } });
   const strangerPage = await stranger.newPage();

@@ -27,6 +27,11 @@ public record EvidencePaths(Path report, Path events, Path evidenceDir) {
         return evidenceDir.resolve(METRICS_FILE);
     }
 
+    /** {@code report.html}: the report as people read it. */
+    public Path reportPage() {
+        return evidenceDir.resolve(ReportPage.FILE);
+    }
+
     /** The recall script's stdout and stderr logs. */
     public List<Path> restoreLogs() {
         Path dir = evidenceDir.resolve(RestoreRunner.LOG_DIR);

@@ -35,6 +35,7 @@ public final class EvidenceWriter {
         DrillRecord running = new DrillRecord(runId, startedAt, null, DrillStatus.RUNNING, manifest, null, null,
                 null, null, null, null, Map.of(), List.of(), processInstanceId);
         write(paths.report(), report(running, paths));
+        page(paths, report(running, paths), List.of());
     }
 
     public void write(DrillRecord record, EvidencePaths paths) {
@@ -50,7 +51,15 @@ public final class EvidenceWriter {
             throw new UncheckedIOException("cannot write evidence " + paths.events() + ": " + e.getMessage(), e);
         }
         write(paths.metrics(), metrics(record));
-        write(paths.report(), report(record, paths));
+        Map<String, Object> report = report(record, paths);
+        write(paths.report(), report);
+        page(paths, report, record.events());
+    }
+
+    /** {@code report.html}, from the same report and events as the JSON files. */
+    private static void page(EvidencePaths paths, Map<String, Object> report, List<DrillEvent> events) {
+        ReportPage.write(paths.reportPage(), ReportPage.render(JSON.valueToTree(report),
+                events.stream().map(e -> (com.fasterxml.jackson.databind.JsonNode) JSON.valueToTree(e.toJson())).toList()));
     }
 
     private static void write(Path file, Map<String, Object> json) {
@@ -82,6 +91,7 @@ public final class EvidenceWriter {
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("events", paths.events().toString());
         files.put("metrics", paths.metrics().toString());
+        files.put("report_page", paths.reportPage().toString());
         json.put("evidence", files);
         return json;
     }

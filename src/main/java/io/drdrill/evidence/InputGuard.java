@@ -29,6 +29,7 @@ public final class InputGuard {
         writes.add(new Write("the report", paths.report()));
         writes.add(new Write("the events", paths.events()));
         writes.add(new Write("the metrics", paths.metrics()));
+        writes.add(new Write("the report page", paths.reportPage()));
         for (Path log : paths.restoreLogs()) {
             writes.add(new Write("the recall log", log));
         }

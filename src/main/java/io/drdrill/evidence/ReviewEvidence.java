@@ -3,12 +3,9 @@ package io.drdrill.evidence;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -54,30 +51,16 @@ public final class ReviewEvidence {
         Path file = report.resolveSibling(FILE);
         try {
             AtomicFiles.write(file, out -> JSON.writeValue(out, json));
-            linkFromReport(report, review);
+            Map<String, Object> link = new LinkedHashMap<>();
+            link.put("file", FILE);
+            link.put("reviewer", review.reviewer());
+            link.put("decision", DECISION_ACKNOWLEDGED);
+            link.put("reviewed_at", review.reviewedAt().toString());
+            ReportLinks.link(report, review.runId(), "review", link);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
     }
 
-    /** The report names its review; a report that is missing or not this drill's is left alone. */
-    private static void linkFromReport(Path report, Review review) throws IOException {
-        if (!Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        ObjectNode json = (ObjectNode) JSON.readTree(report.toFile());
-        if (!review.runId().equals(json.path("run_id").asText(null))) {
-            return;
-        }
-        ObjectNode link = json.putObject("review");
-        link.put("file", FILE);
-        link.put("reviewer", review.reviewer());
-        link.put("decision", DECISION_ACKNOWLEDGED);
-        link.put("reviewed_at", review.reviewedAt().toString());
-        AtomicFiles.write(report, out -> {
-            JSON.writeValue(out, json);
-            out.write('\n');
-        });
-    }
 }

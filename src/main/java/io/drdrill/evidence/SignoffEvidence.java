@@ -34,6 +34,13 @@ public final class SignoffEvidence {
         Path file = evidenceDir.resolve(FILE);
         try {
             AtomicFiles.write(file, out -> JSON.writeValue(out, json));
+            Map<String, Object> link = new LinkedHashMap<>();
+            link.put("file", FILE);
+            link.put("approver", decision.approver());
+            link.put("decision", decision.decision().id());
+            link.put("decided_at", decision.decidedAt().toString());
+            ReportLinks.link(evidenceDir.resolve(EvidencePaths.REPORT_FILE), (String) release.get("drill_run_id"),
+                    "release_signoff", link);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -37,7 +37,7 @@ public final class Words {
     }
 
     /**
-     * A duration in words: under a minute with one decimal ("12.3 s"), then the two largest units, a zero second
+     * A duration in words: under a minute with one decimal ("12.3 s", "< 0.1 s" for a blink), then the two largest units, a zero second
      * unit left out ("4 min 5 s", "5 min", "3 h 12 min", "11 d 13 h", "7 d").
      */
     public static String duration(double seconds) {
@@ -46,6 +46,9 @@ public final class Words {
         }
         if (seconds < 0) {
             return "-" + duration(-seconds);
+        }
+        if (seconds > 0 && seconds < 0.05) {
+            return "< 0.1 s";
         }
         if (seconds < MINUTE) {
             String text = String.format(Locale.ROOT, "%.1f", seconds);

@@ -298,8 +298,8 @@ class EvidenceWriterTest {
             names = files.map(p -> p.getFileName().toString()).sorted().toList();
         }
 
-        // Then it holds only the three evidence files
-        assertThat(names).containsExactly("dr-events.ndjson", "dr-report.json", "drill-metrics.json");
+        // Then it holds only the four evidence files
+        assertThat(names).containsExactly("dr-events.ndjson", "dr-report.json", "drill-metrics.json", "report.html");
     }
 
     @Test
@@ -395,5 +395,56 @@ class EvidenceWriterTest {
             assertThat(status.json()).isLowerCase();
         }
         assertThat(DrillStatus.POLICY_VIOLATION.json()).isEqualTo("policy_violation");
+    }
+
+    @Test
+    void aFailedDrillsPageShowsTheVerdictTheFailedStepInRedAndEscapesWhatInputsSay() throws IOException {
+        // Given a failed drill whose manifest path and error carry markup
+        DrillRecord record = new DrillRecord("run-html", T0, T0.plusSeconds(1), DrillStatus.FAILED,
+                "/drills/<script>alert(1)</script>.json", MANIFEST_SHA, T0.minusSeconds(1800), null, null,
+                "verify_backup_digest", new DrillRecord.Error("DrDrillError", "mismatch <img src=x onerror=alert(1)>"),
+                Map.of(), events("run-html", 0, true), "pi-9");
+
+        // When its evidence is written
+        EvidencePaths paths = EvidencePaths.in(tempDir);
+        writer.write(record, paths);
+
+        // Then report.html says Failed, names the step in words with the error, draws its bar as a failure, and
+        // holds no markup from the inputs, no script and nothing to fetch
+        String html = Files.readString(paths.reportPage());
+        assertThat(paths.reportPage()).isEqualTo(tempDir.resolve("report.html"));
+        assertThat(html).contains("<span class=\"badge failed\" id=\"status\">Failed</span>")
+                .contains("<strong>Verify backup digest</strong>: mismatch &lt;img src=x onerror=alert(1)&gt;")
+                .contains("<tr class=\"step failure\" data-step=\"verify_backup_digest\">")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+                .contains("content=\"default-src 'none'; style-src 'unsafe-inline'\"")
+                .doesNotContain("<script").doesNotContain("<img").doesNotContain("src=\"http");
+        assertThat(JSON.readTree(paths.report().toFile()).path("evidence").path("report_page").asText())
+                .isEqualTo(paths.reportPage().toString());
+    }
+
+    @Test
+    void aPassedDrillsPageShowsEveryStepObjectivesAgainstLimitsAndLaterTheReview() throws IOException {
+        // Given a passed drill with an RTO limit
+        DrillRecord record = passed("run-page");
+        Map<String, Object> notes = new LinkedHashMap<>(record.notes());
+        notes.put("policy", Map.of("max_rto_seconds", 900.0));
+        notes.put("backup_sha256", "sha256:" + "cd".repeat(32));
+        record = new DrillRecord(record.runId(), record.startedAt(), record.endedAt(), record.status(),
+                record.manifest(), record.manifestSha256(), record.backupCapturedAt(), record.rtoSeconds(),
+                record.rpoMinutes(), null, null, notes, record.events(), record.processInstanceId());
+        EvidencePaths paths = EvidencePaths.in(tempDir);
+
+        // When its evidence is written, then a review is linked to its report
+        writer.write(record, paths);
+        String before = Files.readString(paths.reportPage());
+        new ReviewEvidence().write(paths.report(), new ReviewEvidence.Review("run-page", "pi-1", "task-1", "passed",
+                null, "rosa", "fine", T0.plusSeconds(60)));
+
+        // Then the page lists seven steps, the RTO beside its limit and the digest, and after the review names the reviewer
+        assertThat(before.split("class=\"step success\"", -1)).hasSize(8);
+        assertThat(before).contains("1.2 s (limit 15 min)").contains("sha256:" + "cd".repeat(32))
+                .doesNotContain("Reviewed by");
+        assertThat(Files.readString(paths.reportPage())).contains("<tr><th>Reviewed by</th><td>rosa (acknowledged");
     }
 }

@@ -26,7 +26,7 @@ class WordsTest {
 
     @ParameterizedTest(name = "{0} s reads \"{1}\"")
     @CsvSource({
-            "0, 0 s", "0.04, 0 s", "12.34, 12.3 s", "59.94, 59.9 s", "60, 1 min", "245, 4 min 5 s",
+            "0, 0 s", "0.04, < 0.1 s", "0.05, 0.1 s", "12.34, 12.3 s", "59.94, 59.9 s", "60, 1 min", "245, 4 min 5 s",
             "3599.6, 1 h", "3600, 1 h", "11520, 3 h 12 min", "86399, 23 h 59 min", "604800, 7 d",
             "999780, 11 d 13 h", "-30, -30 s"})
     void durationsReadInTheirTwoLargestUnits(double seconds, String words) {

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** {@code dr-drill}: the command-line entry point. */
 @Command(name = "dr-drill", mixinStandardHelpOptions = true, version = "dr-drill 0.1.0",
         description = "Proves that a backup restores, with evidence for every outcome.",
-        subcommands = {RunCommand.class, ServeCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, HistoryCommand.class})
 public class DrDrillCommand implements Runnable {
 
     @CommandLine.Spec
@@ -32,13 +32,18 @@ public class DrDrillCommand implements Runnable {
 
     /** @param application the Spring Boot application class the commands start */
     public static int execute(Class<?> application, String... args) {
+        return commandLine(application).execute(args);
+    }
+
+    /** The command line with its error handling: one line and the documented exit code, never a usage dump. */
+    static CommandLine commandLine(Class<?> application) {
         CommandLine cli = new CommandLine(new DrDrillCommand(application));
         cli.setParameterExceptionHandler(DrDrillCommand::invalidInput);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(Verdict.error(HeadlessDrill.DrillNotFinished.rootMessage(e)));
             return ExitCode.ERROR.code();
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** One line, no usage dump, exit 2. */

@@ -29,6 +29,9 @@ final class PostRestoreCheckLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern ENV = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final int MAX_QUERY_CHARS = 10_000;
+    private static final int MAX_CHECKS = 100;
+    /** With the digest of the restored copy, the step must end well within its job lock (2 h). */
+    static final long MAX_TOTAL_SECONDS = 3600;
     private static final Set<String> COMMON = Set.of("name", "type", "timeout_seconds");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "command", Set.of("path", "args"),
@@ -56,6 +59,9 @@ final class PostRestoreCheckLoader {
             throw invalid(FIELD, "must be an array of checks, e.g. [{\"name\": \"db-up\", \"type\": \"tcp\", "
                     + "\"host\": \"127.0.0.1\", \"port\": 5432}]");
         }
+        if (node.size() > MAX_CHECKS) {
+            throw invalid(FIELD, "at most " + MAX_CHECKS + " checks, got " + node.size());
+        }
         List<PostRestoreCheck> checks = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
@@ -69,6 +75,13 @@ final class PostRestoreCheckLoader {
                 throw invalid(field + ".name", "'" + parsed.name() + "' is used by an earlier check; names must be unique");
             }
             checks.add(parsed);
+        }
+        // a postgres check may spend its timeout connecting and again querying
+        long budget = checks.stream().mapToLong(c -> c instanceof PostRestoreCheck.Postgres
+                ? 2 * c.timeoutSeconds() : c.timeoutSeconds()).sum();
+        if (budget > MAX_TOTAL_SECONDS) {
+            throw invalid(FIELD, "the checks may take " + budget + "s in all (timeout_seconds, twice for postgres "
+                    + "checks), at most " + MAX_TOTAL_SECONDS + ": the step must end while it holds its job lock");
         }
         return checks;
     }

@@ -123,6 +123,11 @@ public final class PostRestoreChecks {
             status = CheckOutcome.Status.FAILED;
             detail = error.getMessage();
             logs = Map.of();
+        } catch (RuntimeException unexpected) {
+            // a check never passes by accident, and one that breaks is reported as that check's failure
+            status = CheckOutcome.Status.FAILED;
+            detail = "technical failure: " + unexpected.getClass().getName() + ": " + unexpected.getMessage();
+            logs = Map.of();
         }
         return new CheckOutcome(check.name(), check.type(), status, started, Instant.now(),
                 Text.shorten(detail, 1000), logs);

@@ -268,6 +268,23 @@ class PostRestoreChecksTest {
         assertThat(empty.toFact().toString()).doesNotContain("Sup3r-Secret-Pw");
     }
 
+    @Test
+    void aServerErrorThatQuotesThePasswordIsScrubbedOfIt() throws Exception {
+        // Given a private password file, and a query whose error message quotes the password's text
+        database = ScratchDatabase.create("drdrill_check");
+        Path secret = dir.resolve("pg.pass");
+        Files.writeString(secret, "Sup3r-Secret-Pw\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+
+        // When the check runs
+        CheckOutcome outcome = runOne("{\"name\": \"echo\", \"type\": \"postgres\", \"jdbc_url\": \""
+                + database.url() + "\", \"user\": \"postgres\", \"password_file\": \"pg.pass\", "
+                + "\"query\": \"SELECT 'Sup3r-Secret-Pw'::integer\", \"expect_value\": \"1\"}");
+
+        // Then it failed with the server's message, the password masked
+        assertThat(outcome.detail()).isEqualTo("ERROR: invalid input syntax for type integer: \"***\" (SQLSTATE 22P02)");
+    }
+
     // ------------------------------------------------------------------------------------------------ order
 
     @Test

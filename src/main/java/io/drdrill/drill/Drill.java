@@ -132,6 +132,7 @@ public final class Drill implements DrillSteps {
      * one's outcome is a fact of this step, and the first that fails fails the step, naming the check.
      */
     private StepResult checked(Manifest manifest, StepResult restored, Path logDir) {
+        PostRestoreChecks.removeStaleLogs(manifest, logDir);
         if (manifest.restore().checks().isEmpty()) {
             return restored;
         }

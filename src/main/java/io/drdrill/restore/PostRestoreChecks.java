@@ -1,10 +1,15 @@
 package io.drdrill.restore;
 
+import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.PostRestoreCheck;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.Text;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +94,36 @@ public final class PostRestoreChecks {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Removes command-check logs an earlier drill left in {@code logDir} ({@code check-*-stdout.log},
+     * {@code check-*-stderr.log}), so that none sits beside a report that did not produce it; a file that is one
+     * of the drill's inputs is never touched.
+     */
+    public static void removeStaleLogs(Manifest manifest, Path logDir) {
+        if (!Files.isDirectory(logDir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> inputs = new ArrayList<>();
+        for (DrillInputs.Input input : DrillInputs.of(manifest)) {
+            try {
+                inputs.add(input.path().toRealPath());
+            } catch (IOException e) {
+                // an input that does not exist cannot be deleted
+            }
+        }
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(logDir, "check-*-std{out,err}.log")) {
+            for (Path log : logs) {
+                Path real = logDir.toRealPath().resolve(log.getFileName());
+                if (!inputs.contains(real) && !Files.isDirectory(log, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(log);
+                }
+            }
+        } catch (IOException e) {
+            throw new DrDrillError("stale post-restore check logs in " + logDir + " cannot be removed: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The one-line error of a failed check, e.g. {@code post-restore check 'orders' (postgres) failed: …}. */

@@ -307,6 +307,29 @@ class PostRestoreChecksTest {
                 .isEqualTo("post-restore check 'two' (command) failed: exited with code 1");
     }
 
+    @Test
+    void staleCheckLogsOfAnEarlierDrillAreRemovedButNeverAnInput() throws IOException {
+        // Given a log folder with an earlier drill's check log, the recall log, and a check log path that is
+        // the manifest's own SBOM
+        TestBundle bundle = TestBundle.create(dir).withCopyBackup(true).write();
+        Path logDir = bundle.evidenceDir().resolve(RestoreRunner.LOG_DIR);
+        Files.createDirectories(logDir);
+        Path stale = Files.writeString(logDir.resolve("check-old-stdout.log"), "old");
+        Path recall = Files.writeString(logDir.resolve("recall-stdout.log"), "recall");
+        Path input = Files.writeString(logDir.resolve("check-input-stderr.log"), "an input");
+        bundle.withManifestTweak(root -> ((ObjectNode) root.get("sbom")).put("path", input.toString()));
+        bundle.write();
+        Manifest manifest = new ManifestLoader().load(bundle.manifestPath());
+
+        // When stale logs are removed
+        PostRestoreChecks.removeStaleLogs(manifest, logDir);
+
+        // Then only the earlier check log is gone
+        assertThat(stale).doesNotExist();
+        assertThat(recall).exists();
+        assertThat(input).exists();
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private String postgres(String name, String query, String expectation) {

@@ -7,7 +7,9 @@ import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.policy.Numbers;
 import io.drdrill.policy.PolicyGate;
+import io.drdrill.restore.CheckOutcome;
 import io.drdrill.restore.FileIdentity;
+import io.drdrill.restore.PostRestoreChecks;
 import io.drdrill.restore.RestoreResult;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The one place that knows every step: runs a step, by name, on a drill context. */
@@ -71,7 +74,8 @@ public final class Drill implements DrillSteps {
             case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
             case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR),
                     context.progress()));
-            case VALIDATE_RESTORED_BACKUP -> validateRestored(manifest, context.restoredFileKey(), context.progress());
+            case VALIDATE_RESTORED_BACKUP -> checked(manifest, validateRestored(manifest, context.restoredFileKey(),
+                    context.progress()), context.evidenceDir().resolve(RestoreRunner.LOG_DIR));
             case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),
                     context.rtoSeconds().orElseThrow(() -> new DrDrillError("no restore duration was recorded")));
         };
@@ -121,6 +125,27 @@ public final class Drill implements DrillSteps {
                         + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Once the restored copy is proven, the manifest's post-restore checks run ({@link PostRestoreChecks}); each
+     * one's outcome is a fact of this step, and the first that fails fails the step, naming the check.
+     */
+    private StepResult checked(Manifest manifest, StepResult restored, Path logDir) {
+        PostRestoreChecks.removeStaleLogs(manifest, logDir);
+        if (manifest.restore().checks().isEmpty()) {
+            return restored;
+        }
+        List<CheckOutcome> outcomes = restore.checks().run(manifest, logDir);
+        Map<String, Object> facts = new LinkedHashMap<>(restored.facts());
+        facts.put(PostRestoreChecks.FACT, outcomes.stream().map(CheckOutcome::toFact).toList());
+        for (CheckOutcome outcome : outcomes) {
+            if (outcome.status() == CheckOutcome.Status.FAILED) {
+                throw new DrDrillError(PostRestoreChecks.failure(outcome), facts);
+            }
+        }
+        return new StepResult(restored.notes() + "; " + outcomes.size() + " post-restore check"
+                + (outcomes.size() == 1 ? "" : "s") + " passed", facts, restored.measures());
     }
 
     private static StepResult validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey,

@@ -30,7 +30,10 @@ public final class DrillInputs {
     public record Input(String field, Path path) {
     }
 
-    /** The manifest, backup, SBOM, provenance, trusted keys and recall script; the restored copy last. */
+    /**
+     * The manifest, backup, SBOM, provenance, trusted keys, recall script, check commands and password files;
+     * the restored copy last.
+     */
     public static List<Input> of(Manifest manifest) {
         List<Input> inputs = new ArrayList<>();
         inputs.add(new Input(MANIFEST, manifest.source()));
@@ -41,6 +44,13 @@ public final class DrillInputs {
             inputs.add(new Input("provenance.trusted_keys", key));
         }
         manifest.restore().script().ifPresent(script -> inputs.add(new Input("restore.script", script)));
+        for (PostRestoreCheck check : manifest.restore().checks()) {
+            if (check instanceof PostRestoreCheck.Command command) {
+                inputs.add(new Input("restore.checks path", command.path()));
+            } else if (check instanceof PostRestoreCheck.Postgres postgres) {
+                postgres.passwordFile().ifPresent(file -> inputs.add(new Input("restore.checks password_file", file)));
+            }
+        }
         inputs.add(new Input(RESTORED_COPY, manifest.restore().restoredFile(manifest.backup().path())));
         return inputs;
     }
@@ -81,6 +91,11 @@ public final class DrillInputs {
             path(base, key).ifPresent(p -> inputs.add(new Input("provenance.trusted_keys", p)));
         }
         path(base, root.path("restore").path("script")).ifPresent(p -> inputs.add(new Input("restore.script", p)));
+        for (JsonNode check : root.path("restore").path("checks")) {
+            path(base, check.path("path")).ifPresent(p -> inputs.add(new Input("restore.checks path", p)));
+            path(base, check.path("password_file"))
+                    .ifPresent(p -> inputs.add(new Input("restore.checks password_file", p)));
+        }
         // no restored copy: a manifest that does not load is never restored
         return inputs;
     }

@@ -76,10 +76,23 @@ public record Manifest(Path source, String sha256, Backup backup, Sbom sbom, Pro
         }
     }
 
-    /** @param script optional recall script; {@code copyBackup} copies the backup before the script runs */
-    public record Restore(Path outputDir, Optional<Path> script, boolean copyBackup, long timeoutSeconds) {
+    /**
+     * @param script optional recall script; {@code copyBackup} copies the backup before the script runs
+     * @param checks what must hold once the backup is restored ({@code restore.checks}), in the manifest's order
+     */
+    public record Restore(Path outputDir, Optional<Path> script, boolean copyBackup, long timeoutSeconds,
+                          List<PostRestoreCheck> checks) {
 
         public static final long DEFAULT_TIMEOUT_SECONDS = 3600;
+
+        public Restore {
+            checks = List.copyOf(checks);
+        }
+
+        /** Without post-restore checks. */
+        public Restore(Path outputDir, Optional<Path> script, boolean copyBackup, long timeoutSeconds) {
+            this(outputDir, script, copyBackup, timeoutSeconds, List.of());
+        }
 
         /** Where the restored copy of the backup is expected. */
         public Path restoredFile(Path backup) {

@@ -115,10 +115,12 @@ public class EvidenceListener implements ExecutionListener {
         for (StepName step : StepName.values()) {
             stepRecord(step).from(execution).ifPresent(record -> {
                 events.add(record.event());
+                events.addAll(DrillEvent.checksOf(record.event(), record.facts()));
                 notes.putAll(record.facts());
             });
         }
-        notes.put("steps_passed", events.stream().filter(e -> e.status() == DrillEvent.Status.SUCCESS).count());
+        notes.put("steps_passed", events.stream()
+                .filter(e -> e.check() == null && e.status() == DrillEvent.Status.SUCCESS).count());
         DrillRecord.Error error = status == DrillStatus.PASSED ? null
                 : new DrillRecord.Error(ERROR_TYPE.from(execution).orElse(DrDrillProcess.Errors.DR_DRILL_ERROR),
                 ERROR_MESSAGE.from(execution).orElse("(no message)"));

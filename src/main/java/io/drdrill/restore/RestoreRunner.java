@@ -142,24 +142,39 @@ public final class RestoreRunner {
     }
 
     private Path checkScript(Path script, Manifest manifest) {
+        return allowListed(script, "recall script", allowedScriptDirs, manifest);
+    }
+
+    /**
+     * The real file an executable named by the manifest resolves to; it must lie in one of {@code allowedDirs}
+     * (the manifest's folder when none are configured), be a regular file and be executable.
+     *
+     * @param what how errors name it, e.g. {@code recall script}
+     */
+    static Path allowListed(Path executable, String what, List<Path> allowedDirs, Manifest manifest) {
         Path real;
         try {
-            real = script.toRealPath();
+            real = executable.toRealPath();
         } catch (IOException e) {
-            throw new DrDrillError("recall script " + script + " does not exist");
+            throw new DrDrillError(what + " " + executable + " does not exist");
         }
-        List<Path> allowed = allowedScriptDirs.isEmpty() ? List.of(manifest.source().getParent()) : allowedScriptDirs;
+        List<Path> allowed = allowedDirs.isEmpty() ? List.of(manifest.source().getParent()) : allowedDirs;
         boolean inside = allowed.stream().map(RestoreRunner::realOrSelf).anyMatch(real::startsWith);
         if (!inside) {
-            throw new DrDrillError("recall script " + script + " is outside the allowed script folders " + allowed);
+            throw new DrDrillError(what + " " + executable + " is outside the allowed script folders " + allowed);
         }
         if (!Files.isRegularFile(real)) {
-            throw new DrDrillError("recall script " + script + " is not a regular file");
+            throw new DrDrillError(what + " " + executable + " is not a regular file");
         }
         if (!Files.isExecutable(real)) {
-            throw new DrDrillError("recall script " + script + " is not executable (chmod +x)");
+            throw new DrDrillError(what + " " + executable + " is not executable (chmod +x)");
         }
         return real;
+    }
+
+    /** The post-restore checks, run with the same script folders and containment as the recall script. */
+    public PostRestoreChecks checks() {
+        return new PostRestoreChecks(allowedScriptDirs, wrapper);
     }
 
     private static Path realOrSelf(Path dir) {
@@ -245,7 +260,7 @@ public final class RestoreRunner {
      * The script has exited: the readers take what the pipes still hold and end. A reader still running after
      * {@link #LOG_DRAIN_MILLIS} (its pipe is held and fed by a process that escaped, outside a namespace) is closed.
      */
-    private static void finishLogs(BoundedLog out, Thread outThread, BoundedLog err, Thread errThread) {
+    static void finishLogs(BoundedLog out, Thread outThread, BoundedLog err, Thread errThread) {
         out.stop();
         err.stop();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOG_DRAIN_MILLIS);

@@ -43,7 +43,8 @@ public final class ReportPage {
             code{font:12px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
             .track{position:relative;height:18px;background:#f1f4f7;border-radius:3px;min-width:300px}
             .bar{position:absolute;top:2px;height:14px;border-radius:2px;min-width:3px}
-            .bar.success{background:#2e7d32}.bar.failure{background:#c62828}
+            .bar.success{background:#2e7d32}.bar.failure{background:#c62828}.bar.skipped{background:#b0bec5}
+            tr.check td:first-child{padding-left:1.5em;color:#48525c}
             .gauge{height:12px;background:#f1f4f7;border-radius:3px;position:relative;max-width:420px}
             .gauge span{position:absolute;left:0;top:0;height:12px;border-radius:3px;background:#2e7d32}
             .gauge span.over{background:#c62828}
@@ -160,11 +161,22 @@ public final class ReportPage {
             Instant e = instant(event.path("ended_at").asText(null));
             double seconds = s == null || e == null ? 0 : Duration.between(s, e).toNanos() / 1e9;
             double left = s == null || start == null || total == 0 ? 0 : Duration.between(start, s).toNanos() / 1e9 / total;
-            String result = "success".equals(event.path("status").asText()) ? "success" : "failure";
-            html.append("<tr class=\"step ").append(result).append("\" data-step=\"")
-                    .append(esc(event.path("step").asText())).append("\"><td>")
-                    .append(esc(Words.step(event.path("step").asText()))).append(result.equals("failure")
-                            ? " <strong>(failed)</strong>" : "").append("</td><td>")
+            String result = switch (event.path("status").asText()) {
+                case "success" -> "success";
+                case "skipped" -> "skipped";
+                default -> "failure";
+            };
+            boolean check = event.hasNonNull("check");
+            String label = check ? "↳ check " + event.path("check").asText() + " (" + event.path("check_type").asText()
+                    + ")" : Words.step(event.path("step").asText());
+            html.append("<tr class=\"").append(check ? "check " : "step ").append(result).append("\" data-step=\"")
+                    .append(esc(event.path("step").asText())).append(check ? "\" data-check=\""
+                            + esc(event.path("check").asText()) : "").append("\"><td>")
+                    .append(esc(label)).append(switch (result) {
+                        case "failure" -> " <strong>(failed)</strong>";
+                        case "skipped" -> " (not run)";
+                        default -> "";
+                    }).append("</td><td>")
                     .append(esc(Words.duration(seconds))).append("</td><td><div class=\"track\"><div class=\"bar ")
                     .append(result).append("\" style=\"left:").append(percent(left)).append(";width:")
                     .append(percent(total == 0 ? 0 : seconds / total)).append("\" title=\"")

@@ -1,6 +1,8 @@
 package io.drdrill.cli;
 
 import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.step.DrDrillError;
+import io.drdrill.supplychain.DsseSigning;
 import io.drdrill.evidence.InputGuard;
 import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Instants;
@@ -60,6 +62,10 @@ public class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "Print only the verdict line (no progress on stderr).")
     boolean quiet;
+
+    @Option(names = "--attestation-key", paramLabel = "PEM",
+            description = "Sign the verdict as dr-attestation.intoto.json with this PKCS#8 key (ECDSA P-256 or Ed25519).")
+    Path attestationKey;
 
     @Option(names = "--current-time", paramLabel = "ISO-8601",
             description = "The time RPO is measured at (default: now); without an offset it is UTC.")
@@ -153,7 +159,16 @@ public class RunCommand implements Callable<Integer> {
                 new InputGuard.Write("--output", paths.report()), new InputGuard.Write("--ndjson", paths.events())));
         InputGuard.evidenceWrites(paths, Optional.of(paths.evidenceDir().resolve(LOG_FILE))).stream()
                 .skip(2).forEach(writes::add);
-        InputGuard.conflict(DrillInputs.of(manifestFile), writes).ifPresent(conflict -> {
+        List<DrillInputs.Input> inputs = new ArrayList<>(DrillInputs.of(manifestFile));
+        if (attestationKey != null) {
+            try {
+                DsseSigning.load(attestationKey);
+            } catch (DrDrillError unusable) {
+                throw invalid("--attestation-key: " + unusable.getMessage());
+            }
+            inputs.add(new DrillInputs.Input("--attestation-key", attestationKey.toAbsolutePath().normalize()));
+        }
+        InputGuard.conflict(inputs, writes).ifPresent(conflict -> {
             throw invalid(conflict);
         });
         if (Files.exists(paths.evidenceDir()) && !Files.isDirectory(paths.evidenceDir())) {
@@ -230,6 +245,9 @@ public class RunCommand implements Callable<Integer> {
         properties.put("drdrill.manifests-dir", catalog.toString());
         properties.put("drdrill.trusted-caller", "true");
         properties.put("drdrill.review-failed-drills", "false");
+        if (attestationKey != null) {
+            properties.put("drdrill.attestation.key", attestationKey.toAbsolutePath().toString());
+        }
         properties.put("logging.file.name", logFile.toString());
         return new SpringApplicationBuilder(parent.application())
                 .web(WebApplicationType.NONE)

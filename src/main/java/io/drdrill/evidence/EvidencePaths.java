@@ -32,6 +32,11 @@ public record EvidencePaths(Path report, Path events, Path evidenceDir) {
         return evidenceDir.resolve(ReportPage.FILE);
     }
 
+    /** {@code dr-attestation.intoto.json}, when a signing key is configured. */
+    public Path attestation() {
+        return evidenceDir.resolve(DrillAttestation.FILE);
+    }
+
     /** The recall script's stdout and stderr logs. */
     public List<Path> restoreLogs() {
         Path dir = evidenceDir.resolve(RestoreRunner.LOG_DIR);

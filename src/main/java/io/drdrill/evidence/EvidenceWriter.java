@@ -29,6 +29,25 @@ public final class EvidenceWriter {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private static final ObjectMapper NDJSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
+    /** Signs {@code dr-attestation.intoto.json} for every verdict, when a signing key is configured. */
+    private final java.util.Optional<io.drdrill.supplychain.DsseSigning.SigningKey> attestationKey;
+
+    public EvidenceWriter() {
+        this(java.util.Optional.empty());
+    }
+
+    public EvidenceWriter(java.util.Optional<io.drdrill.supplychain.DsseSigning.SigningKey> attestationKey) {
+        this.attestationKey = attestationKey;
+    }
+
+    /**
+     * Issues the drill's attestation again from the evidence as it is now (after a review or sign-off changed
+     * the report, or once more files such as the engine history are in place); nothing without a signing key.
+     */
+    public void attest(Path report, Path evidenceDir) {
+        attestationKey.ifPresent(key -> DrillAttestation.write(report, evidenceDir, key));
+    }
+
     /** Marks the report as in progress so that an older verdict never outlives a newer drill. */
     public void writeRunning(String runId, Instant startedAt, String manifest, String processInstanceId,
                              EvidencePaths paths) {
@@ -36,6 +55,12 @@ public final class EvidenceWriter {
                 null, null, null, null, Map.of(), List.of(), processInstanceId);
         write(paths.report(), report(running, paths));
         page(paths, report(running, paths), List.of());
+        try {
+            // an earlier drill's attestation must not stand beside this drill's running report
+            Files.deleteIfExists(paths.evidenceDir().resolve(DrillAttestation.FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the earlier attestation in " + paths.evidenceDir(), e);
+        }
     }
 
     public void write(DrillRecord record, EvidencePaths paths) {
@@ -54,6 +79,7 @@ public final class EvidenceWriter {
         Map<String, Object> report = report(record, paths);
         write(paths.report(), report);
         page(paths, report, record.events());
+        attest(paths.report(), paths.evidenceDir());
     }
 
     /** {@code report.html}, from the same report and events as the JSON files. */

@@ -36,6 +36,11 @@ public class DrillReviewListener implements TaskListener {
     static final int MAX_NOTE_CHARS = 2000;
 
     private final ReviewEvidence evidence = new ReviewEvidence();
+    private final io.drdrill.evidence.EvidenceWriter writer;
+
+    public DrillReviewListener(io.drdrill.evidence.EvidenceWriter writer) {
+        this.writer = writer;
+    }
 
     @Override
     public void notify(DelegateTask task) {
@@ -62,6 +67,7 @@ public class DrillReviewListener implements TaskListener {
         Path file = evidence.write(report, new ReviewEvidence.Review(RUN_ID.require(task),
                 task.getProcessInstanceId(), task.getId(), DRILL_STATUS.from(task).orElse(null),
                 FAILED_STAGE.from(task).orElse(null), reviewer, note, reviewedAt));
+        writer.attest(report, report.getParent());
         REVIEWER.set(task, reviewer);
         REVIEWED_AT.set(task, reviewedAt);
         REVIEW_NOTE.set(task, note);

@@ -43,9 +43,13 @@ public class ReleaseSignoffListener implements TaskListener {
     private final HistoryService history;
     private final SignoffEvidence evidence = new SignoffEvidence();
 
-    public ReleaseSignoffListener(IdentityService identity, HistoryService history) {
+    private final io.drdrill.evidence.EvidenceWriter writer;
+
+    public ReleaseSignoffListener(IdentityService identity, HistoryService history,
+                                  io.drdrill.evidence.EvidenceWriter writer) {
         this.identity = identity;
         this.history = history;
+        this.writer = writer;
     }
 
     @Override
@@ -88,6 +92,7 @@ public class ReleaseSignoffListener implements TaskListener {
         REASON.set(task, decision.reason());
         Path report = DrDrillProcess.Variables.REPORT_PATH.from(drill).orElseThrow();
         Path file = evidence.write(report.getParent(), release(task, requester, drill), decision);
+        writer.attest(report, report.getParent());
         SIGNOFF_EVIDENCE.set(task, file);
     }
 

@@ -217,6 +217,68 @@ class DrDrillCommandIT {
         assertThat(quiet.stdout.lines()).singleElement().asString().startsWith("[dr-drill] PASS: RTO=");
     }
 
+    @Test
+    void aSignedVerdictVerifiesWithTheCommandAndWithOpensslAndNotAfterOneByteOfTheReportChanged() throws Exception {
+        // Given an ECDSA P-256 signing key made by openssl, and the sample bundle
+        Path key = work.resolve("attestation.key.pem");
+        Path pub = work.resolve("attestation.pub.pem");
+        assertThat(run(work, "openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", key.toString()).exit).isZero();
+        assertThat(run(work, "openssl", "pkey", "-in", key.toString(), "-pubout", "-out", pub.toString()).exit).isZero();
+        Path bundle = copySample();
+
+        // When the drill runs with --attestation-key
+        Result drill = drill(work, "run", "--manifest", bundle.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME, "--attestation-key", key.toString(), "--quiet");
+        Path evidence = work.resolve("artifacts/dr");
+        Path attestation = evidence.resolve("dr-attestation.intoto.json");
+
+        // Then the attestation names the report, events, metrics and the restored artifact, and verifies both with
+        // the command and with openssl over the DSSE PAE
+        assertThat(drill.exit).as(drill.stdout + drill.stderr).isZero();
+        JsonNode envelope = json(attestation);
+        byte[] payload = java.util.Base64.getDecoder().decode(envelope.path("payload").asText());
+        JsonNode statement = TestBundle.JSON.readTree(payload);
+        assertThat(statement.path("predicateType").asText()).isEqualTo("https://drdrill.io/attestation/dr-drill/v1");
+        assertThat(statement.path("predicate").path("status").asText()).isEqualTo("passed");
+        assertThat(statement.path("subject").findValuesAsText("name"))
+                .contains("dr-report.json", "dr-events.ndjson", "drill-metrics.json", "restored/backup.json");
+        Result verified = drill(work, "verify-attestation", "--key", pub.toString(), "--restore-dir",
+                work.resolve("bundle/restored").toString(), attestation.toString());
+        assertThat(verified.exit).as(verified.stdout + verified.stderr).isZero();
+        assertThat(verified.stdout).contains("[dr-drill] VERIFIED: run " + statement.path("predicate").path("run_id").asText())
+                .contains("ok         restored/backup.json");
+        String type = envelope.path("payloadType").asText();
+        byte[] pae = ("DSSEv1 " + type.length() + " " + type + " " + payload.length + " ").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        Path paeFile = work.resolve("pae.bin");
+        Files.write(paeFile, pae);
+        Files.write(paeFile, payload, java.nio.file.StandardOpenOption.APPEND);
+        Path sig = work.resolve("sig.der");
+        Files.write(sig, java.util.Base64.getDecoder().decode(envelope.path("signatures").get(0).path("sig").asText()));
+        Result openssl = run(work, "openssl", "dgst", "-sha256", "-verify", pub.toString(), "-signature",
+                sig.toString(), paeFile.toString());
+        assertThat(openssl.exit).as(openssl.stdout + openssl.stderr).isZero();
+        assertThat(openssl.stdout).contains("Verified OK");
+
+        // And after one byte of the report changes, the command refuses it, naming the report
+        byte[] report = Files.readAllBytes(evidence.resolve("dr-report.json"));
+        report[report.length - 5] ^= 0x01;
+        Files.write(evidence.resolve("dr-report.json"), report);
+        Result tampered = drill(work, "verify-attestation", "--key", pub.toString(), attestation.toString());
+        assertThat(tampered.exit).isEqualTo(1);
+        assertThat(tampered.stdout).contains("mismatch   dr-report.json");
+        assertThat(tampered.stderr.strip()).startsWith("[dr-drill] NOT VERIFIED: the signature is good but a subject differs");
+    }
+
+    private static Result run(Path cwd, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(cwd.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        String err = new String(process.getErrorStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), out, err);
+    }
+
     private Path copySample() throws IOException {
         Path target = work.resolve("bundle");
         Files.createDirectories(target);

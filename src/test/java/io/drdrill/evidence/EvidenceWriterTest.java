@@ -447,4 +447,46 @@ class EvidenceWriterTest {
                 .doesNotContain("Reviewed by");
         assertThat(Files.readString(paths.reportPage())).contains("<tr><th>Reviewed by</th><td>rosa (acknowledged");
     }
+
+    @Test
+    void withASigningKeyEveryVerdictIsAttestedAndAReviewIsAttestedAgain() throws Exception {
+        // Given an ECDSA P-256 key pair as PEM files, and a writer that signs with it
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = generator.generateKeyPair();
+        Path key = tempDir.resolve("key.pem");
+        Path pub = tempDir.resolve("pub.pem");
+        Files.writeString(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        EvidenceWriter signing = new EvidenceWriter(java.util.Optional.of(
+                io.drdrill.supplychain.DsseSigning.load(key)));
+        EvidencePaths paths = EvidencePaths.in(tempDir.resolve("run"));
+
+        // When a failed drill's evidence is written, and later its review
+        signing.write(failed("run-att"), paths);
+        DrillAttestation.Verification first = DrillAttestation.verify(paths.attestation(), pub,
+                java.util.Optional.of(paths.evidenceDir()), java.util.Optional.empty());
+        new ReviewEvidence().write(paths.report(), new ReviewEvidence.Review("run-att", "pi-2", "t-1", "failed",
+                "verify_backup_digest", "rosa", null, T0.plusSeconds(60)));
+        boolean staleAfterReview = DrillAttestation.verify(paths.attestation(), pub,
+                java.util.Optional.of(paths.evidenceDir()), java.util.Optional.empty()).allSubjectsMatch();
+        signing.attest(paths.report(), paths.evidenceDir());
+        DrillAttestation.Verification again = DrillAttestation.verify(paths.attestation(), pub,
+                java.util.Optional.of(paths.evidenceDir()), java.util.Optional.empty());
+
+        // Then each attestation verifies with every subject matching, and the second one names the reviewer
+        assertThat(first.allSubjectsMatch()).isTrue();
+        assertThat(first.statement().path("predicate").path("status").asText()).isEqualTo("failed");
+        assertThat(first.statement().path("predicate").path("failed_stage").asText()).isEqualTo("verify_backup_digest");
+        assertThat(first.subjects()).extracting(DrillAttestation.SubjectCheck::name)
+                .containsExactly("dr-report.json", "dr-events.ndjson", "drill-metrics.json");
+        assertThat(staleAfterReview).as("the report changed under the first attestation").isFalse();
+        assertThat(again.allSubjectsMatch()).isTrue();
+        assertThat(again.statement().path("predicate").path("reviewer").asText()).isEqualTo("rosa");
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+    }
 }

@@ -41,7 +41,7 @@ public class AuditLog extends AbstractProcessEnginePlugin {
     private final Path dir;
     private final String node;
     private final Clock clock;
-    private final Map<CommandContext, List<Map<String, Object>>> pending =
+    private final Map<CommandContext, List<Pending>> pending =
             Collections.synchronizedMap(new IdentityHashMap<>());
 
     public AuditLog(@Value("${drdrill.audit.dir}") Path dir, @Value("${drdrill.audit.node:}") String node) {
@@ -69,10 +69,11 @@ public class AuditLog extends AbstractProcessEnginePlugin {
 
         @Override
         public void handleEvent(HistoryEvent event) {
-            HistoryLines.live(event).ifPresent(line -> {
-                CommandContext context = Context.getCommandContext();
-                pending.computeIfAbsent(context, AuditLog.this::afterCommit).add(line);
-            });
+            // mapped now (the engine reuses event objects for later events of the same instance), but this handler
+            // runs before the database handler, which gives new events their ids: the id is read at commit
+            HistoryLines.live(event).ifPresent(line -> pending
+                    .computeIfAbsent(Context.getCommandContext(), AuditLog.this::afterCommit)
+                    .add(new Pending(line, event)));
         }
 
         @Override
@@ -81,7 +82,16 @@ public class AuditLog extends AbstractProcessEnginePlugin {
         }
     }
 
-    private List<Map<String, Object>> afterCommit(CommandContext context) {
+    private record Pending(Map<String, Object> line, HistoryEvent event) {
+        Map<String, Object> withId() {
+            if (line.get("id") == null) {
+                line.put("id", event.getId());
+            }
+            return line;
+        }
+    }
+
+    private List<Pending> afterCommit(CommandContext context) {
         context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, committed -> write(context));
         context.getTransactionContext().addTransactionListener(TransactionState.ROLLED_BACK,
                 rolledBack -> pending.remove(context));
@@ -89,10 +99,11 @@ public class AuditLog extends AbstractProcessEnginePlugin {
     }
 
     private void write(CommandContext context) {
-        List<Map<String, Object>> lines = pending.remove(context);
-        if (lines == null || lines.isEmpty()) {
+        List<Pending> events = pending.remove(context);
+        if (events == null || events.isEmpty()) {
             return;
         }
+        List<Map<String, Object>> lines = new ArrayList<>(events.stream().map(Pending::withId).toList());
         lines.sort(HistoryLines.ORDER);
         Path file = today();
         try {

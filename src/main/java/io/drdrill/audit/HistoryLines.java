@@ -10,6 +10,7 @@ import org.camunda.bpm.engine.impl.history.event.HistoricTaskInstanceEventEntity
 import org.camunda.bpm.engine.impl.history.event.HistoricVariableUpdateEventEntity;
 import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
 import org.camunda.bpm.engine.impl.history.event.UserOperationLogEntryEventEntity;
+import org.camunda.bpm.engine.impl.persistence.entity.HistoricDetailVariableInstanceUpdateEntity;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -130,7 +131,6 @@ public final class HistoryLines {
 
     private static Map<String, Object> processStart(HistoricProcessInstanceEventEntity pi) {
         Map<String, Object> line = common("process_instance", "start", pi, pi.getStartTime());
-        line.put("business_key", pi.getBusinessKey());
         line.put("start_user_id", pi.getStartUserId());
         line.put("activity_id", pi.getStartActivityId());
         line.put("super_process_instance_id", pi.getSuperProcessInstanceId());
@@ -140,9 +140,9 @@ public final class HistoryLines {
     private static Map<String, Object> processEnd(HistoricProcessInstanceEventEntity pi) {
         Map<String, Object> line = common("process_instance", "end", pi, pi.getEndTime());
         line.put("activity_id", pi.getEndActivityId());
+        line.put("business_key", pi.getBusinessKey());
         line.put("state", pi.getState());
         line.put("delete_reason", pi.getDeleteReason());
-        line.put("duration_ms", pi.getDurationInMillis());
         return line;
     }
 
@@ -160,7 +160,6 @@ public final class HistoryLines {
         line.put("activity_id", ai.getActivityId());
         line.put("activity_type", ai.getActivityType());
         line.put("canceled", ai.isCanceled());
-        line.put("duration_ms", ai.getDurationInMillis());
         return line;
     }
 
@@ -180,7 +179,6 @@ public final class HistoryLines {
         line.put("assignee", task.getAssignee());
         line.put("owner", task.getOwner());
         line.put("delete_reason", task.getDeleteReason());
-        line.put("duration_ms", task.getDurationInMillis());
         return line;
     }
 
@@ -258,7 +256,8 @@ public final class HistoryLines {
         String format = variable.getTextValue2();
         boolean text = variable.getSerializerName().contains("json") || variable.getSerializerName().contains("xml")
                 || format != null && (format.contains("json") || format.contains("xml"));
-        byte[] bytes = text ? variable.getByteValue() : null;
+        byte[] bytes = !text ? null : variable instanceof HistoricDetailVariableInstanceUpdateEntity row
+                ? row.getByteArrayValue() : variable.getByteValue();
         return bytes == null ? null : shorten(new String(bytes, StandardCharsets.UTF_8));
     }
 

@@ -165,7 +165,7 @@ public final class HistoryLines {
 
     private static Map<String, Object> taskCreate(HistoricTaskInstanceEventEntity task) {
         Map<String, Object> line = common("task", "create", task, task.getStartTime());
-        line.put("task_id", task.getTaskId());
+        line.put("task_id", task.getId());
         line.put("task_definition_key", task.getTaskDefinitionKey());
         line.put("activity_instance_id", task.getActivityInstanceId());
         return line;
@@ -173,7 +173,7 @@ public final class HistoryLines {
 
     private static Map<String, Object> taskEnd(HistoricTaskInstanceEventEntity task) {
         Map<String, Object> line = common("task", "end", task, task.getEndTime());
-        line.put("task_id", task.getTaskId());
+        line.put("task_id", task.getId());
         line.put("task_definition_key", task.getTaskDefinitionKey());
         line.put("name", task.getName());
         line.put("assignee", task.getAssignee());

@@ -10,7 +10,11 @@ import io.drdrill.process.DrDrillProcess;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
+import io.drdrill.release.ReleaseSignoffProcess;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * give back; and work that rolls back leaves no line.
  */
 @DrillEngineTest
-@TestPropertySource(properties = {"drdrill.trusted-caller=true", "drdrill.audit.node=test-node"})
+@TestPropertySource(properties = {"drdrill.trusted-caller=true", "drdrill.audit.node=test-node",
+        "drdrill.evidence-dir=${java.io.tmpdir}/dr-drill-audit-test-evidence"})
 class EngineHistoryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,22 +127,58 @@ class EngineHistoryTest {
         List<Map<String, Object>> exported = history.of(id);
 
         // Then the daily log verifies, and its lines of this drill are the exported lines, field for field
-        Path log = auditLog.today();
-        assertThat(log.getFileName().toString()).matches("audit-\\d{4}-\\d\\d-\\d\\d-test-node\\.ndjson");
-        assertThat(AuditChain.verify(log).broken()).isEmpty();
-        List<Map<String, Object>> live = new ArrayList<>();
-        for (JsonNode line : read(log)) {
-            if (id.equals(line.get("process_instance_id").asText())) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> fields = (Map<String, Object>) CanonicalJson.plain(line);
-                fields.keySet().removeAll(List.of("seq", "prev_hash", "hash"));
-                live.add(fields);
-            }
-        }
-        live.sort(HistoryLines.ORDER);
+        assertThat(auditLog.today().getFileName().toString())
+                .matches("audit-\\d{4}-\\d\\d-\\d\\d-test-node\\.ndjson");
         assertThat(exported).hasSizeGreaterThan(20);
-        assertThat(live.stream().map(CanonicalJson::of).toList())
-                .containsExactlyElementsOf(exported.stream().map(CanonicalJson::of).toList());
+        assertThat(liveLines(id)).containsExactlyElementsOf(exported.stream().map(CanonicalJson::of).toList());
+    }
+
+    @Test
+    void aReleaseSignOffsTaskIdentityLinksAndUserOperationsAreInTheLiveLogAsTheExportHasThem() throws IOException {
+        // Given a release requested by one user whose approval task another user completes
+        IdentityService identity = engine.getIdentityService();
+        if (identity.createUserQuery().userId("adam").count() == 0) {
+            identity.saveGroup(identity.newGroup("release-approvers"));
+            identity.saveUser(identity.newUser("adam"));
+            identity.createMembership("adam", "release-approvers");
+        }
+        TestBundle bundle = TestBundle.create(dir.resolve("bundle")).write();
+        identity.setAuthenticatedUserId("olivia");
+        ProcessInstance release;
+        try {
+            release = engine.getRuntimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
+                            ReleaseSignoffProcess.Variables.RELEASE_NAME.name(), "shop",
+                            ReleaseSignoffProcess.Variables.RELEASE_VERSION.name(), "2.4.1"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        ProcessTests.runJobs(release);
+        Task approval = engine.getTaskService().createTaskQuery().processInstanceId(release.getId()).singleResult();
+        identity.setAuthentication("adam", List.of("release-approvers"));
+        try {
+            engine.getTaskService().claim(approval.getId(), "adam");
+            engine.getTaskService().complete(approval.getId(),
+                    Map.of(ReleaseSignoffProcess.Variables.DECISION.name(), "approve"));
+        } finally {
+            identity.clearAuthentication();
+        }
+
+        // When the release is exported
+        List<Map<String, Object>> exported = history.of(release.getId());
+
+        // Then it has the task's lines, its links and the approver's operations, and the live log has the same lines
+        assertThat(exported).extracting(line -> line.get("type") + " " + line.get("event_type"))
+                .contains("task create", "task end", "identity_link add", "user_operation Claim",
+                        "user_operation Complete");
+        assertThat(exported).anySatisfy(line -> {
+            assertThat(line.get("type")).isEqualTo("task");
+            assertThat(line.get("event_type")).isEqualTo("end");
+            assertThat(line.get("assignee")).isEqualTo("adam");
+            assertThat(line.get("name")).isEqualTo("Approve release shop 2.4.1");
+        });
+        assertThat(liveLines(release.getId())).containsExactlyElementsOf(
+                exported.stream().map(CanonicalJson::of).toList());
     }
 
     @Test
@@ -159,6 +200,23 @@ class EngineHistoryTest {
         // Then the log has no new line
         long after = Files.exists(log) ? Files.readAllLines(log).size() : 0;
         assertThat(after).isEqualTo(before);
+    }
+
+    /** The live log verified, and its lines of one instance without their chain fields, in the export's order. */
+    private List<String> liveLines(String processInstanceId) throws IOException {
+        Path log = auditLog.today();
+        assertThat(AuditChain.verify(log).broken()).isEmpty();
+        List<Map<String, Object>> live = new ArrayList<>();
+        for (JsonNode line : read(log)) {
+            if (processInstanceId.equals(line.get("process_instance_id").asText())) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) CanonicalJson.plain(line);
+                fields.keySet().removeAll(List.of("seq", "prev_hash", "hash"));
+                live.add(fields);
+            }
+        }
+        live.sort(HistoryLines.ORDER);
+        return live.stream().map(CanonicalJson::of).toList();
     }
 
     private static List<JsonNode> read(Path file) throws IOException {

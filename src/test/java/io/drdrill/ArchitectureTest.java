@@ -86,22 +86,22 @@ class ArchitectureTest {
                 .whereLayer("Entry").mayOnlyBeAccessedByLayers("Root")
                 .whereLayer("Audit").mayOnlyBeAccessedByLayers("Root", "Entry")
                 .whereLayer("Scheduler").mayOnlyBeAccessedByLayers("Root", "Entry")
-                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Audit")
-                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
+                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler")
+                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler")
                 .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
                         "Alerting")
-                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process")
-                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts")
-                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process")
-                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill")
-                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill", "Checks")
-                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill", "Checks", "Manifest")
+                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process")
+                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts")
+                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process")
+                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill")
+                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill", "Checks")
+                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill", "Checks", "Manifest")
                 .check(classes);
     }
 

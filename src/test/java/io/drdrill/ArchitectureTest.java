@@ -69,6 +69,7 @@ class ArchitectureTest {
                 .layer("Root").definedBy("io.drdrill")
                 .layer("Entry").definedBy("io.drdrill.cli..", "io.drdrill.server..", "io.drdrill.metrics..",
                         "io.drdrill.evidenceweb..")
+                .layer("Audit").definedBy("io.drdrill.audit..")
                 .layer("Scheduler").definedBy("io.drdrill.scheduler..")
                 .layer("Release").definedBy("io.drdrill.release..")
                 .layer("Alerting").definedBy("io.drdrill.alerting..")
@@ -83,22 +84,24 @@ class ArchitectureTest {
                 .layer("Ground").definedBy("io.drdrill.step..", "io.drdrill.logging..")
                 .whereLayer("Root").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Entry").mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Audit").mayOnlyBeAccessedByLayers("Root", "Entry")
                 .whereLayer("Scheduler").mayOnlyBeAccessedByLayers("Root", "Entry")
-                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
-                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler")
-                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting")
-                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process")
-                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts")
-                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process")
-                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill")
-                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill", "Checks")
-                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Scheduler", "Release", "Alerting",
-                        "Process", "Alerts", "Evidence", "Drill", "Checks", "Manifest")
+                .whereLayer("Release").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler")
+                .whereLayer("Alerting").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler")
+                .whereLayer("Process").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting")
+                .whereLayer("Alerts").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process")
+                .whereLayer("Evidence").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts")
+                .whereLayer("Drill").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process")
+                .whereLayer("Checks").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill")
+                .whereLayer("Manifest").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill", "Checks")
+                .whereLayer("Schedule").mayOnlyBeAccessedByLayers("Root", "Entry", "Audit", "Scheduler", "Release",
+                        "Alerting", "Process", "Alerts", "Evidence", "Drill", "Checks", "Manifest")
                 .check(classes);
     }
 

@@ -2,6 +2,9 @@ package io.drdrill.cli;
 
 import io.drdrill.alerting.AlertSettings;
 import io.drdrill.alerts.AlertNotDelivered;
+import io.drdrill.audit.EngineHistory;
+import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.evidence.EvidenceWriter;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.DrillResult;
 import io.drdrill.process.DrillResults;
@@ -10,6 +13,8 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +23,8 @@ import java.util.Optional;
  * Runs one {@code dr-drill} instance to its end on this engine, in this thread: the job executor is off in
  * headless mode, so each asynchronous step is executed here, in order, as soon as it is due. An alert the
  * receivers do not take is tried {@code drdrill.alerts.headless-attempts} times and then reported beside the
- * verdict: it never turns a drill's verdict into "not carried out".
+ * verdict: it never turns a drill's verdict into "not carried out". Before the engine stops, the instance's
+ * engine history is written to its evidence folder ({@link EngineHistory#writeEvidence}).
  */
 @Component
 public class HeadlessDrill {
@@ -27,9 +33,13 @@ public class HeadlessDrill {
     private final ManagementService management;
     private final DrillResults results;
     private final int alertAttempts;
+    private final EngineHistory history;
+    private final EvidenceWriter writer;
 
     public HeadlessDrill(RuntimeService runtime, ManagementService management, DrillResults results,
-                         AlertSettings alerts) {
+                         AlertSettings alerts, EngineHistory history, EvidenceWriter writer) {
+        this.history = history;
+        this.writer = writer;
         this.runtime = runtime;
         this.management = management;
         this.results = results;
@@ -47,6 +57,43 @@ public class HeadlessDrill {
     /** @throws DrillNotFinished when a job fails for a reason the process model does not handle */
     public Finished run(Map<String, Object> variables) {
         String id = runtime.startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables).getId();
+        Finished finished;
+        try {
+            finished = runJobs(id);
+        } catch (DrillNotFinished e) {
+            try {
+                writeHistory(id, variables);
+            } catch (RuntimeException unwritten) {
+                e.addSuppressed(unwritten);
+            }
+            throw e;
+        }
+        writeHistory(id, variables);
+        return finished;
+    }
+
+    /** The instance's engine history into the evidence folder, with the report, events and metrics bound. */
+    private void writeHistory(String id, Map<String, Object> variables) {
+        Optional<java.nio.file.Path> dir = DrDrillProcess.Variables.EVIDENCE_DIR.from(variables);
+        if (dir.isEmpty()) {
+            return;
+        }
+        EvidencePaths paths = new EvidencePaths(
+                DrDrillProcess.Variables.REPORT_PATH.from(variables).orElse(dir.get().resolve(EvidencePaths.REPORT_FILE)),
+                DrDrillProcess.Variables.EVENTS_PATH.from(variables).orElse(dir.get().resolve(EvidencePaths.EVENTS_FILE)),
+                dir.get());
+        try {
+            history.writeEvidence(id, paths);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + paths.engineHistory() + ": " + e.getMessage(), e);
+        }
+        // the verdict's attestation, issued again now that the engine history is in place to be a subject
+        if (java.nio.file.Files.isRegularFile(paths.report())) {
+            writer.attest(paths.report(), paths.evidenceDir());
+        }
+    }
+
+    private Finished runJobs(String id) {
         Optional<String> alertNotSent = Optional.empty();
         for (List<Job> jobs = due(id); !jobs.isEmpty(); jobs = due(id)) {
             for (Job job : jobs) {

@@ -11,6 +11,7 @@ public record EvidencePaths(Path report, Path events, Path evidenceDir) {
     public static final String REPORT_FILE = "dr-report.json";
     public static final String EVENTS_FILE = "dr-events.ndjson";
     public static final String METRICS_FILE = "drill-metrics.json";
+    public static final String ENGINE_HISTORY_FILE = "engine-history.ndjson";
 
     public EvidencePaths {
         report = report.toAbsolutePath().normalize();
@@ -25,6 +26,11 @@ public record EvidencePaths(Path report, Path events, Path evidenceDir) {
 
     public Path metrics() {
         return evidenceDir.resolve(METRICS_FILE);
+    }
+
+    /** {@code engine-history.ndjson}: the drill's engine history as a hash-chained audit trail. */
+    public Path engineHistory() {
+        return evidenceDir.resolve(ENGINE_HISTORY_FILE);
     }
 
     /** {@code report.html}: the report as people read it. */

@@ -31,6 +31,7 @@ public final class InputGuard {
         writes.add(new Write("the metrics", paths.metrics()));
         writes.add(new Write("the report page", paths.reportPage()));
         writes.add(new Write("the attestation", paths.attestation()));
+        writes.add(new Write("the engine history", paths.engineHistory()));
         for (Path log : paths.restoreLogs()) {
             writes.add(new Write("the recall log", log));
         }

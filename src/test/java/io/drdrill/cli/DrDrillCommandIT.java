@@ -242,7 +242,7 @@ class DrDrillCommandIT {
         assertThat(statement.path("predicateType").asText()).isEqualTo("https://drdrill.io/attestation/dr-drill/v1");
         assertThat(statement.path("predicate").path("status").asText()).isEqualTo("passed");
         assertThat(statement.path("subject").findValuesAsText("name"))
-                .contains("dr-report.json", "dr-events.ndjson", "drill-metrics.json", "restored/backup.json");
+                .contains("dr-report.json", "dr-events.ndjson", "drill-metrics.json", "engine-history.ndjson", "restored/backup.json");
         Result verified = drill(work, "verify-attestation", "--key", pub.toString(), "--restore-dir",
                 work.resolve("bundle/restored").toString(), attestation.toString());
         assertThat(verified.exit).as(verified.stdout + verified.stderr).isZero();

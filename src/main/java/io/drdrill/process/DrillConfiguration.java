@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Wires the plain-Java drill core into the engine's delegates. */
 @Configuration
-@EnableConfigurationProperties(DrillSettings.class)
+@EnableConfigurationProperties({DrillSettings.class, RestoreWorkerSettings.class})
 public class DrillConfiguration {
 
     @Bean

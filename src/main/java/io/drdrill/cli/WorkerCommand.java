@@ -109,7 +109,9 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        quietLibraries();
+        if (System.getenv("DR_DRILL_WORKER_DEBUG") == null) {
+            quietLibraries();
+        }
         if (maxTasks < 1 || maxTasks > 64) {
             throw invalid("--max-tasks must be 1 to 64, got " + maxTasks);
         }
@@ -180,7 +182,8 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                         + TerminalText.escape(Text.shorten(String.valueOf(e.getMessage()), 300)));
             }
         }, lockMillis / 3, lockMillis / 3, TimeUnit.MILLISECONDS);
-        String runId = String.valueOf(task.getVariable(RUN_ID.name()));
+        Object runIdValue = task.getVariable(RUN_ID.name());
+        String runId = String.valueOf(runIdValue);
         try {
             SiteRestore.Request request = request(task, catalog, runId);
             err.println(PREFIX + "restoring " + TerminalText.escape(request.manifestPath().toString()) + " for "
@@ -197,7 +200,7 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                 service.complete(task, reported);
                 err.println(PREFIX + runId + " restored and checked");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             keepLocked.cancel(false);
             String message = "worker " + user + " could not carry out the restore: "
                     + Text.shorten(String.valueOf(e.getMessage()), 500);
@@ -220,8 +223,10 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         if (!RUN_ID_SHAPE.matcher(runId).matches()) {
             throw new IllegalStateException("the task's run id is not a drill's run id: " + Text.shorten(runId, 80));
         }
-        String name = String.valueOf(task.getVariable(MANIFEST.name()));
-        String expected = String.valueOf(task.getVariable(MANIFEST_SHA256.name()));
+        Object nameValue = task.getVariable(MANIFEST.name());
+        Object expectedValue = task.getVariable(MANIFEST_SHA256.name());
+        String name = String.valueOf(nameValue);
+        String expected = String.valueOf(expectedValue);
         Path manifestPath = catalog.resolve(name);
         Manifest manifest = new io.drdrill.manifest.ManifestLoader().load(manifestPath);
         if (!manifest.sha256().equals(expected)) {

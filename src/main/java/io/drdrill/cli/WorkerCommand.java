@@ -11,6 +11,8 @@ import io.drdrill.step.Progress;
 import io.drdrill.step.Text;
 import io.drdrill.logging.TerminalText;
 import org.camunda.bpm.client.ExternalTaskClient;
+import org.camunda.bpm.client.exception.ConnectionLostException;
+import org.camunda.bpm.client.exception.UnknownHttpErrorException;
 import org.camunda.bpm.client.interceptor.auth.BasicAuthProvider;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.camunda.bpm.client.task.ExternalTaskService;
@@ -63,12 +65,13 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Carry out drills' restores at this recovery site for a dr-drill server (external tasks "
                 + "on topic " + SiteRestore.TOPIC + ").",
-                "Exit codes: 0 stopped by SIGTERM/SIGINT, 2 invalid invocation, 4 the engine cannot be reached or "
-                        + "refuses the user."})
+                "Runs until stopped; SIGTERM or SIGINT releases a task it has not reported and exits 143 or 130.",
+                "Exit codes: 2 invalid invocation, 4 the engine cannot be reached or refuses the user at start."})
 public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
 
     private static final Pattern RUN_ID_SHAPE = Pattern.compile("drill-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{12}");
     private static final String PREFIX = "[dr-drill worker] ";
+    private static final Duration REPORT_PATIENCE = Duration.ofMinutes(3);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -105,7 +108,8 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     long lockSeconds;
 
     /** Tasks fetched and not yet reported, by id: SIGTERM releases them. */
-    private final Map<String, ExternalTaskService> running = new ConcurrentHashMap<>();
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -152,15 +156,21 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                 .handler((task, service) -> carryOut(task, service, catalog, restore, lockKeeper, lockMillis, err));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            client.stop();
-            running.forEach((id, service) -> {
+            // SIGTERM: stop fetching, interrupt running restores (their recall's process tree is killed) and let
+            // each release its task; a task is never left locked by a worker that is going away
+            stopping = true;
+            Thread stopper = new Thread(client::stop, "dr-drill-worker-client-stop");
+            stopper.setDaemon(true);
+            stopper.start();
+            running.values().forEach(Thread::interrupt);
+            Instant giveUp = Instant.now().plusSeconds(20);
+            while ((!running.isEmpty() || stopper.isAlive()) && Instant.now().isBefore(giveUp)) {
                 try {
-                    service.unlock(taskWithId(id));
-                    err.println(PREFIX + "released task " + id + " (stopping)");
-                } catch (RuntimeException e) {
-                    err.println(PREFIX + "could not release task " + id + ": " + TerminalText.escape(e.getMessage()));
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    break;
                 }
-            });
+            }
             err.flush();
             stopped.countDown();
         }, "dr-drill-worker-stop"));
@@ -173,7 +183,12 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
 
     private void carryOut(ExternalTask task, ExternalTaskService service, ManifestCatalog catalog,
                           SiteRestore restore, ScheduledExecutorService lockKeeper, long lockMillis, PrintWriter err) {
-        running.put(task.getId(), service);
+        running.put(task.getId(), Thread.currentThread());
+        if (stopping) {
+            release(task, service, err); // fetched while the worker was being stopped
+            running.remove(task.getId());
+            return;
+        }
         ScheduledFuture<?> keepLocked = lockKeeper.scheduleAtFixedRate(() -> {
             try {
                 service.extendLock(task, lockMillis);
@@ -190,18 +205,26 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                     + runId);
             SiteRestore.Outcome outcome = restore.run(request, Progress.NONE);
             keepLocked.cancel(false);
+            if (stopping) {
+                release(task, service, err);
+                return;
+            }
             Map<String, Object> reported = outcome.variables(json -> ClientValues.jsonValue(json));
             if (outcome.failure().isPresent()) {
                 SiteRestore.Failure failure = outcome.failure().get();
-                service.handleBpmnError(task, failure.errorCode(), failure.message(), reported);
+                report(() -> service.handleBpmnError(task, failure.errorCode(), failure.message(), reported), err);
                 err.println(PREFIX + runId + " " + failure.step() + " failed: "
                         + TerminalText.escape(Text.shorten(failure.message(), 300)));
             } else {
-                service.complete(task, reported);
+                report(() -> service.complete(task, reported), err);
                 err.println(PREFIX + runId + " restored and checked");
             }
         } catch (RuntimeException | LinkageError e) {
             keepLocked.cancel(false);
+            if (stopping) {
+                release(task, service, err);
+                return;
+            }
             String message = "worker " + user + " could not carry out the restore: "
                     + Text.shorten(String.valueOf(e.getMessage()), 500);
             err.println(PREFIX + runId + " " + TerminalText.escape(message));
@@ -215,6 +238,35 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             running.remove(task.getId());
             err.flush();
+        }
+    }
+
+    /**
+     * Reports a finished restore; while the server cannot be reached (a node restarting) the report is tried again
+     * every 2 s for up to {@link #REPORT_PATIENCE}, so a restore done during a restart is not done twice. An answer
+     * from the engine (a refusal) ends the attempts.
+     */
+    private void report(Runnable call, PrintWriter err) {
+        Instant giveUp = Instant.now().plus(REPORT_PATIENCE);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call.run();
+                return;
+            } catch (ConnectionLostException | UnknownHttpErrorException unreachable) {
+                if (Instant.now().isAfter(giveUp) || stopping) {
+                    throw unreachable;
+                }
+                if (attempt == 1) {
+                    err.println(PREFIX + "the engine cannot be reached; reporting again every 2 s");
+                    err.flush();
+                }
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw unreachable;
+                }
+            }
         }
     }
 
@@ -299,10 +351,16 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static ExternalTask taskWithId(String id) {
-        org.camunda.bpm.client.task.impl.ExternalTaskImpl task = new org.camunda.bpm.client.task.impl.ExternalTaskImpl();
-        task.setId(id);
-        return task;
+    /** Gives a task back unreported (the worker is stopping): another worker takes it at once. */
+    private static void release(ExternalTask task, ExternalTaskService service, PrintWriter err) {
+        Thread.interrupted(); // the stop interrupted the restore; the call that gives the task back must not be
+        try {
+            service.unlock(task);
+            err.println(PREFIX + "released task " + task.getId() + " (stopping)");
+        } catch (RuntimeException e) {
+            err.println(PREFIX + "could not release task " + task.getId() + " (its lock expires): "
+                    + TerminalText.escape(Text.shorten(String.valueOf(e.getMessage()), 300)));
+        }
     }
 
     private CommandLine.ParameterException invalid(String message) {

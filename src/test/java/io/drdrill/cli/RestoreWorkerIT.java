@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.testsupport.HttpCalls;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,7 @@ class RestoreWorkerIT {
     private static final String DATABASE = "drdrill_worker_it_" + UUID.randomUUID().toString().replace("-", "");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<Process> STARTED = new ArrayList<>();
+    private static final List<Process> WORKERS = new ArrayList<>();
 
     private static Path root;
     private static Path catalog;
@@ -53,22 +55,15 @@ class RestoreWorkerIT {
         root = Files.createTempDirectory("dr-drill-worker-it").toRealPath();
         catalog = root.resolve("catalog");
         TestBundle.create(catalog.resolve("good")).withPolicies(60.0, 600.0).write();
-        TestBundle.create(catalog.resolve("slow")).withCopyBackup(false)
-                .withScript("#!/bin/sh\necho \"start $(date +%s.%N)\" >> " + root.resolve("slow-recall.log") + "\n"
-                        + "sleep 6\ncp \"$1\" \"$4/\"\necho \"end $(date +%s.%N)\" >> " + root.resolve("slow-recall.log")
-                        + "\n").write();
+        slowBundle("slow", 6);
+        slowBundle("slow-term", 30);
+        slowBundle("slow-server", 12);
         try (Connection postgres = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement sql = postgres.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
         }
         port = freePort();
-        server = start(root.resolve("server.log"), Map.of("CAMUNDA_BPM_ADMINUSER_PASSWORD", ADMIN_PASSWORD),
-                "serve", "--server.port=" + port,
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
-                "--spring.datasource.username=postgres",
-                "--camunda.bpm.admin-user.id=admin",
-                "--drdrill.manifests-dir=" + catalog, "--drdrill.evidence-dir=" + root.resolve("evidence"),
-                "--drdrill.data-dir=" + root.resolve("var"), "--drdrill.restore.in-process-worker=false");
+        server = startServer("server.log");
         awaitUp();
         String password = "pw-" + UUID.randomUUID();
         String body = "{\"profile\":{\"id\":\"site-worker\",\"firstName\":\"Site\",\"lastName\":\"Worker\"},"
@@ -93,6 +88,15 @@ class RestoreWorkerIT {
         }
     }
 
+    @AfterEach
+    void stopThisTestsWorkers() throws Exception {
+        for (Process worker : WORKERS) {
+            worker.destroy();
+            worker.waitFor(30, TimeUnit.SECONDS);
+        }
+        WORKERS.clear();
+    }
+
     @Test
     void aWorkerInItsOwnJvmRestoresADrillStartedOnTheServerAndReleasesNothingOnSigterm() throws Exception {
         // Given a worker at the recovery site, with the same catalog as the server
@@ -113,7 +117,8 @@ class RestoreWorkerIT {
         // And SIGTERM stops the worker at once, saying nothing was left locked
         worker.destroy();
         assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(rest("GET", "/external-task/count?locked=true", admin(), null).body()).contains("\"count\":0");
+        assertThat(rest("GET", "/external-task/count?locked=true&processInstanceId=" + id, admin(), null).body())
+                .contains("\"count\":0");
     }
 
     @Test
@@ -121,12 +126,7 @@ class RestoreWorkerIT {
         // Given a worker with a 10 s lock carrying out a restore whose recall takes 6 s
         Process first = worker("w2", 10);
         String id = startDrill("slow/manifest.json");
-        Path recallLog = root.resolve("slow-recall.log");
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (!(Files.exists(recallLog) && Files.readString(recallLog).contains("start"))) {
-            assertThat(Instant.now()).as("the first recall started").isBefore(deadline);
-            Thread.sleep(100);
-        }
+        Path recallLog = awaitRecallStart("slow");
 
         // When that worker is killed with SIGKILL mid-restore and a second worker is started
         first.destroyForcibly();
@@ -148,12 +148,87 @@ class RestoreWorkerIT {
         assertThat(Files.readString(root.resolve("w3.log"))).contains("restored and checked");
     }
 
+    @Test
+    void sigtermMidRestoreKillsTheRecallAndReleasesTheTaskForTheNextWorkerAtOnce() throws Exception {
+        // Given a worker with a 60 s lock in the middle of a 30 s recall
+        Process worker = worker("w4", 60);
+        String id = startDrill("slow-term/manifest.json");
+        Path recallLog = awaitRecallStart("slow-term");
+
+        // When it is stopped with SIGTERM
+        worker.destroy();
+        assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        // Then it released its task, and the next worker takes it at once, long before the lock would have expired
+        assertThat(Files.readString(root.resolve("w4.log"))).contains("released task");
+        Instant stopped = Instant.now();
+        worker("w5", 60);
+        assertThat(awaitVariable(id, "drillStatus", Duration.ofSeconds(90))).isEqualTo("passed");
+        System.out.println("[RestoreWorkerIT] drill passed " + Duration.between(stopped, Instant.now()).toMillis()
+                + " ms after its worker was stopped with SIGTERM (recall 30 s)");
+        assertThat(Files.readAllLines(recallLog)).satisfiesExactly(
+                first -> assertThat(first).startsWith("start"), second -> assertThat(second).startsWith("start"),
+                end -> assertThat(end).startsWith("end"));
+    }
+
+    @Test
+    void aServerKilledMidRestoreGetsTheVerdictSoonAfterItsRestartAndTheRecallRanOnce() throws Exception {
+        // Given a worker in the middle of a 12 s recall
+        Process worker = worker("w6", 60);
+        String id = startDrill("slow-server/manifest.json");
+        Path recallLog = awaitRecallStart("slow-server");
+
+        // When the server is killed with SIGKILL and started again on the same database
+        server.destroyForcibly();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        server = startServer("server-2.log");
+        awaitUp();
+        Instant up = Instant.now();
+
+        // Then the drill gets its verdict within 2 minutes of the restart, from the one recall that ran
+        assertThat(awaitVariable(id, "drillStatus", Duration.ofSeconds(120))).isEqualTo("passed");
+        System.out.println("[RestoreWorkerIT] verdict " + Duration.between(up, Instant.now()).toMillis()
+                + " ms after the killed server was up again");
+        assertThat(Files.readAllLines(recallLog)).satisfiesExactly(
+                start -> assertThat(start).startsWith("start"), end -> assertThat(end).startsWith("end"));
+        assertThat(worker.isAlive()).isTrue();
+    }
+
+    private static void slowBundle(String name, int seconds) {
+        Path log = root.resolve(name + "-recall.log");
+        TestBundle.create(catalog.resolve(name)).withCopyBackup(false)
+                .withScript("#!/bin/sh\necho \"start $(date +%s.%N)\" >> " + log + "\nsleep " + seconds
+                        + "\ncp \"$1\" \"$4/\"\necho \"end $(date +%s.%N)\" >> " + log + "\n").write();
+    }
+
+    private static Path awaitRecallStart(String name) throws Exception {
+        Path recallLog = root.resolve(name + "-recall.log");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!(Files.exists(recallLog) && Files.readString(recallLog).contains("start"))) {
+            assertThat(Instant.now()).as("the recall of %s started", name).isBefore(deadline);
+            Thread.sleep(100);
+        }
+        return recallLog;
+    }
+
+    private static Process startServer(String log) throws IOException {
+        return start(root.resolve(log), Map.of("CAMUNDA_BPM_ADMINUSER_PASSWORD", ADMIN_PASSWORD),
+                "serve", "--server.port=" + port,
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
+                "--spring.datasource.username=postgres",
+                "--camunda.bpm.admin-user.id=admin",
+                "--drdrill.manifests-dir=" + catalog, "--drdrill.evidence-dir=" + root.resolve("evidence"),
+                "--drdrill.data-dir=" + root.resolve("var"), "--drdrill.restore.in-process-worker=false");
+    }
+
     private static Process worker(String name, int lockSeconds) throws IOException {
-        return start(root.resolve(name + ".log"), Map.of(), "worker",
+        Process worker = start(root.resolve(name + ".log"), Map.of(), "worker",
                 "--engine-url", "http://127.0.0.1:" + port + "/engine-rest", "--user", "site-worker",
                 "--password-file", passwordFile.toString(), "--manifests-dir", catalog.toString(),
                 "--evidence-dir", root.resolve(name + "-evidence").toString(), "--lock-seconds",
                 String.valueOf(lockSeconds));
+        WORKERS.add(worker);
+        return worker;
     }
 
     private static Process start(Path log, Map<String, String> environment, String... args) throws IOException {

@@ -237,6 +237,15 @@ class ServerIT {
         HttpResponse<String> history = send("GET", "/history/process-instance", worker, null);
         HttpResponse<String> setVariable = send("PUT", "/process-instance/x/variables/drillStatus", worker,
                 "{\"value\":\"passed\"}");
+        String task = "/external-task/" + UUID.randomUUID();
+        HttpResponse<String> forgedVerdict = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"drillStatus\":{\"value\":\"passed\"}}}");
+        HttpResponse<String> forgedEvidence = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"evidenceDir\":{\"value\":\"/etc\"}}}");
+        HttpResponse<String> otherError = send("POST", task + "/bpmnError", worker,
+                "{\"workerId\":\"wanda\",\"errorCode\":\"InvalidManifest\"}");
+        HttpResponse<String> report = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"rtoSeconds\":{\"value\":1.0}}}");
 
         // Then only the restore task calls are answered; everything else is refused with 403
         assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
@@ -245,6 +254,13 @@ class ServerIT {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
             assertThat(refused.body()).contains("dr-workers user may only fetch");
         });
+        // ... and a report may set the restore's own variables only, and end a drill with DrDrillError only
+        assertThat(List.of(forgedVerdict, forgedEvidence, otherError)).allSatisfy(refused -> {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("a restore worker's report may not");
+        });
+        assertThat(report.statusCode()).as("a report of a task that does not exist reaches the engine")
+                .isNotEqualTo(403);
     }
 
     private String user(String id, String... groups) throws Exception {

@@ -91,7 +91,7 @@ test('a drill that failed its digest step: earlier steps passed, that step faile
   assert.equal(state.Task_VerifyBackupDigest, 'failed');
   assert.equal(state.Task_VerifyBackupPayload, 'not-reached');
   assert.equal(state.Task_EnforcePolicies, 'not-reached');
-  assert.equal(marked.length, 8);
+  assert.equal(marked.length, 7);
   assert.equal(marked[1].durationMillis, 1000);
   assert.equal(marked[1].words, 'Verify backup digest');
 });
@@ -102,7 +102,14 @@ test('a policy violation marks the policy step failed even though its instance c
   // When marked
   const marked = core.markSteps(activities, { ended: true, verdict: 'policy_violation', failedStage: 'enforce_policies' });
   // Then only the policy step is red
-  assert.deepEqual(marked.map((m) => m.state), [...Array(7).fill('passed'), 'failed']);
+  assert.deepEqual(marked.map((m) => m.state), [...Array(6).fill('passed'), 'failed']);
+});
+
+test('both restore steps are one task of the diagram, run at the recovery site', () => {
+  // Given the two restore steps, When their element is asked for, Then it is the one external task
+  assert.equal(core.elementOfStage('restore_artifact'), 'Task_RestoreAtSite');
+  assert.equal(core.elementOfStage('validate_restored_backup'), 'Task_RestoreAtSite');
+  assert.equal(core.stepWords('validate_restored_backup'), 'Validate restored backup');
 });
 
 test('a passed drill has every step passed', () => {

@@ -301,7 +301,7 @@ test('the drill page marks the failed step red, shows its error and the step tim
   assert.match(await digestStep.getAttribute('class'), /\bdrh-step-failed\b/);
   assert.equal(await digestStep.locator('.djs-visual > rect').first().evaluate((e) => getComputedStyle(e).stroke), RED);
   assert.match(await page.locator('g.djs-element[data-element-id="Task_LoadManifest"]').getAttribute('class'), /\bdrh-step-passed\b/);
-  assert.match(await page.locator('g.djs-element[data-element-id="Task_RestoreArtifact"]').getAttribute('class'), /\bdrh-step-not-reached\b/);
+  assert.match(await page.locator('g.djs-element[data-element-id="Task_RestoreAtSite"]').getAttribute('class'), /\bdrh-step-not-reached\b/);
   assert.equal(await page.locator('g.djs-element.drh-step-failed').count(), 1);
   // its error, on the step and in the page
   assert.match(await page.locator('.drh-overlay-error').textContent(), /digest mismatch/);

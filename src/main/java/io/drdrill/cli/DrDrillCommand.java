@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 /** {@code dr-drill}: the command-line entry point. */
 @Command(name = "dr-drill", mixinStandardHelpOptions = true, version = "dr-drill 0.1.0",
         description = "Proves that a backup restores, with evidence for every outcome.",
-        subcommands = {RunCommand.class, ServeCommand.class, HistoryCommand.class, AuditCommand.class,
-                VerifyAttestationCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, WorkerCommand.class, HistoryCommand.class,
+                AuditCommand.class, VerifyAttestationCommand.class})
 public class DrDrillCommand implements Runnable {
 
     @CommandLine.Spec

@@ -8,6 +8,7 @@ import io.drdrill.evidence.EvidenceWriter;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.DrillResult;
 import io.drdrill.process.DrillResults;
+import io.drdrill.process.InProcessRestoreWorker;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.Job;
@@ -21,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Runs one {@code dr-drill} instance to its end on this engine, in this thread: the job executor is off in
- * headless mode, so each asynchronous step is executed here, in order, as soon as it is due. An alert the
+ * headless mode, so each asynchronous step is executed here, in order, as soon as it is due, and the restore's
+ * external task is served here by the in-process worker as soon as the job before it created it. An alert the
  * receivers do not take is tried {@code drdrill.alerts.headless-attempts} times and then reported beside the
  * verdict: it never turns a drill's verdict into "not carried out". Before the engine stops, the instance's
  * engine history is written to its evidence folder ({@link EngineHistory#writeEvidence}).
@@ -30,6 +32,7 @@ import java.util.Optional;
 public class HeadlessDrill {
 
     private final RuntimeService runtime;
+    private final InProcessRestoreWorker restores;
     private final ManagementService management;
     private final DrillResults results;
     private final int alertAttempts;
@@ -37,10 +40,12 @@ public class HeadlessDrill {
     private final EvidenceWriter writer;
 
     public HeadlessDrill(RuntimeService runtime, ManagementService management, DrillResults results,
-                         AlertSettings alerts, EngineHistory history, EvidenceWriter writer) {
+                         AlertSettings alerts, EngineHistory history, EvidenceWriter writer,
+                         InProcessRestoreWorker restores) {
         this.history = history;
         this.writer = writer;
         this.runtime = runtime;
+        this.restores = restores;
         this.management = management;
         this.results = results;
         this.alertAttempts = alerts.headlessAttempts();
@@ -95,7 +100,7 @@ public class HeadlessDrill {
 
     private Finished runJobs(String id) {
         Optional<String> alertNotSent = Optional.empty();
-        for (List<Job> jobs = due(id); !jobs.isEmpty(); jobs = due(id)) {
+        for (List<Job> jobs = due(id); !jobs.isEmpty() || servedRestore(id); jobs = due(id)) {
             for (Job job : jobs) {
                 try {
                     management.executeJob(job.getId());
@@ -112,6 +117,18 @@ public class HeadlessDrill {
             throw new DrillNotFinished(id, new IllegalStateException("process instance " + id + " did not end"));
         }
         return new Finished(result, alertNotSent);
+    }
+
+    /**
+     * Serves the drill's "Restore at the recovery site" in this thread when the jobs before it are done; a failure
+     * of the worker's own stops the drill (there is nobody to retry it later).
+     */
+    private boolean servedRestore(String id) {
+        List<InProcessRestoreWorker.Served> served = restores.serve(id, 0);
+        served.stream().flatMap(s -> s.workerFailure().stream()).findFirst().ifPresent(failure -> {
+            throw new DrillNotFinished(id, new IllegalStateException(failure));
+        });
+        return !served.isEmpty();
     }
 
     private boolean isAlert(Job job) {

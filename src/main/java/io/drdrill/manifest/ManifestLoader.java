@@ -25,10 +25,10 @@ public final class ManifestLoader {
 
     static final long MAX_MANIFEST_BYTES = 1024 * 1024;
     /**
-     * The longest recall a step may take: a server's job lock must outlast it, or another node would start the
-     * same restore again (see camunda.bpm.job-execution.lock-time-in-millis).
+     * The longest recall a drill may take: a day. The restore runs in an external task whose worker extends its
+     * short lock while the recall runs, so no job lock bounds it any more; a day still catches a typo in hours.
      */
-    public static final long MAX_TIMEOUT_SECONDS = 6000;
+    public static final long MAX_TIMEOUT_SECONDS = 86_400;
 
     /** A typo must not silently turn a check off (say {@code trustedKeys} for {@code trusted_keys}). */
     private static final Map<String, Set<String>> KNOWN_FIELDS = Map.of(

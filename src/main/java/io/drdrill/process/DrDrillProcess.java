@@ -34,8 +34,11 @@ public final class DrDrillProcess {
         public static final String TASK_VERIFY_BACKUP_PAYLOAD = "Task_VerifyBackupPayload";
         public static final String TASK_VALIDATE_SBOM = "Task_ValidateSbom";
         public static final String TASK_VALIDATE_PROVENANCE = "Task_ValidateProvenance";
-        public static final String TASK_RESTORE_ARTIFACT = "Task_RestoreArtifact";
-        public static final String TASK_VALIDATE_RESTORED_BACKUP = "Task_ValidateRestoredBackup";
+        /**
+         * "Restore at the recovery site": an external task (topic {@value SiteRestore#TOPIC}) running
+         * {@code restore_artifact} and {@code validate_restored_backup} on a worker.
+         */
+        public static final String TASK_RESTORE_AT_SITE = "Task_RestoreAtSite";
         public static final String TASK_ENFORCE_POLICIES = "Task_EnforcePolicies";
         public static final String BOUNDARY_INVALID_MANIFEST = "BoundaryEvent_InvalidManifest";
         public static final String BOUNDARY_DR_DRILL_ERROR = "BoundaryEvent_DrDrillError";
@@ -79,6 +82,8 @@ public final class DrDrillProcess {
         public static final String PASSED_DRILL_GUARD = "passedDrillGuard";
         /** On "Review failed drill" / "Review policy violation": records who reviewed it in review.json. */
         public static final String DRILL_REVIEW_LISTENER = "drillReviewListener";
+        /** On "Restore at the recovery site" (end): checks a worker's report before the drill goes on. */
+        public static final String RESTORE_REPORT_CHECK = "restoreReportCheck";
 
         private Delegates() {
         }

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /** Wires the plain-Java drill core into the engine's delegates. */
 @Configuration
-@EnableConfigurationProperties(DrillSettings.class)
+@EnableConfigurationProperties({DrillSettings.class, RestoreWorkerSettings.class})
 public class DrillConfiguration {
 
     @Bean

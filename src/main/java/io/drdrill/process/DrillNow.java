@@ -13,6 +13,12 @@ final class DrillNow {
     private DrillNow() {
     }
 
+    static Instant of(java.util.Map<String, ?> variables) {
+        return CURRENT_TIME.from(variables).filter(s -> !s.isBlank())
+                .map(s -> Instants.require(s, "process variable " + CURRENT_TIME.name()))
+                .orElseGet(Instant::now);
+    }
+
     static Instant of(VariableScope scope) {
         return CURRENT_TIME.from(scope).filter(s -> !s.isBlank())
                 .map(s -> Instants.require(s, "process variable " + CURRENT_TIME.name()))

@@ -17,6 +17,9 @@ import java.util.Map;
  */
 public record StepRecord(DrillEvent event, Map<String, Object> facts) {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     public StepRecord {
         facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
     }
@@ -24,6 +27,24 @@ public record StepRecord(DrillEvent event, Map<String, Object> facts) {
     static StepRecord of(StepName step, String runId, Instant startedAt, DrillEvent.Status status, String notes,
                          Map<String, Object> facts) {
         return new StepRecord(new DrillEvent(step.id(), startedAt, Instant.now(), status, notes, runId), facts);
+    }
+
+    /** The record as the JSON text its process variable holds. */
+    public String toJsonText() {
+        try {
+            return JSON.writeValueAsString(json());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("step record cannot be written as JSON", e);
+        }
+    }
+
+    /** Reads a record from the JSON text of its process variable. */
+    public static StepRecord fromJsonText(String text) {
+        try {
+            return JSON.readValue(text, StepRecord.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a step record: " + e.getOriginalMessage(), e);
+        }
     }
 
     public DrillEvent.Status status() {

@@ -31,12 +31,13 @@ import static org.camunda.bpm.engine.authorization.Permissions.READ_TASK;
 import static org.camunda.bpm.engine.authorization.Permissions.TASK_WORK;
 
 /**
- * First start of a server: the three groups, what each may do, and a Tasklist filter for each. Idempotent: what
+ * First start of a server: the four groups, what each may do, and a Tasklist filter for each. Idempotent: what
  * exists is left as it is, so an administrator's later changes stand.
  * <ul>
  *   <li>{@value #OPERATORS}: start drills and releases, read their history, review failed drills;</li>
  *   <li>{@value #APPROVERS}: work on release sign-off tasks;</li>
- *   <li>{@value #AUDITORS}: read-only history.</li>
+ *   <li>{@value #AUDITORS}: read-only history;</li>
+ *   <li>{@value #WORKERS}: fetch and report the drills' restore tasks, nothing else.</li>
  * </ul>
  */
 @Component
@@ -46,6 +47,8 @@ public class IdentityBootstrap {
     public static final String OPERATORS = "dr-operators";
     public static final String APPROVERS = "release-approvers";
     public static final String AUDITORS = "auditors";
+    /** Restore workers at the recovery sites ({@code bin/dr-drill worker}). */
+    public static final String WORKERS = "dr-workers";
     private static final String DRILL = DrDrillProcess.PROCESS_KEY;
     private static final String RELEASE = ReleaseSignoffProcess.PROCESS_KEY;
 
@@ -67,6 +70,7 @@ public class IdentityBootstrap {
         group(OPERATORS, "DR operators");
         group(APPROVERS, "Release approvers");
         group(AUDITORS, "Auditors");
+        group(WORKERS, "Restore workers");
 
         grant(OPERATORS, Resources.APPLICATION, "tasklist", ACCESS);
         grant(OPERATORS, Resources.APPLICATION, "cockpit", ACCESS);
@@ -84,6 +88,10 @@ public class IdentityBootstrap {
 
         grant(AUDITORS, Resources.APPLICATION, "cockpit", ACCESS);
         grant(AUDITORS, Resources.PROCESS_DEFINITION, "*", READ, READ_INSTANCE, READ_HISTORY, READ_TASK);
+
+        // fetch and lock needs READ_INSTANCE, completing (and extend, unlock, failure, BPMN error) UPDATE_INSTANCE;
+        // no web app, no start, no history. WorkerRestFilter keeps the user to the external task endpoints.
+        grant(WORKERS, Resources.PROCESS_DEFINITION, DRILL, READ_INSTANCE, Permissions.UPDATE_INSTANCE);
 
         filter("Release approvals", "Releases waiting for a second person's sign-off", 1,
                 tasks.createTaskQuery().taskCandidateGroup(APPROVERS).includeAssignedTasks(), List.of(APPROVERS));

@@ -28,8 +28,9 @@ public class RefusalResponseFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        // fetchAndLock long-polls: its answer is written after this filter returned, so it must not be buffered
         return "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())
-                || "OPTIONS".equals(request.getMethod());
+                || "OPTIONS".equals(request.getMethod()) || request.getRequestURI().contains("/external-task/");
     }
 
     @Override

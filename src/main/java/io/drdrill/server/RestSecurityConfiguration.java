@@ -28,6 +28,12 @@ public class RestSecurityConfiguration {
         return registration;
     }
 
+    /** A dr-workers user reaches the restore tasks' endpoints only: see {@link WorkerRestFilter}. */
+    @Bean
+    FilterRegistrationBean<WorkerRestFilter> workerRest(IdentityService identity) {
+        return filter("engine-rest-workers", new WorkerRestFilter(identity), AUTHENTICATION + 5, "/engine-rest/*");
+    }
+
     /** Health is public, its details and the metrics are not: see {@link ActuatorAccessFilter}. */
     @Bean
     FilterRegistrationBean<ActuatorAccessFilter> actuatorAccess(IdentityService identity) {

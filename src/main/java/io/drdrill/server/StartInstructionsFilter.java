@@ -87,7 +87,7 @@ public class StartInstructionsFilter extends OncePerRequestFilter {
     }
 
     /** Hands the already-read body on to the REST API. */
-    private static final class CachedBody extends HttpServletRequestWrapper {
+    static final class CachedBody extends HttpServletRequestWrapper {
         private final byte[] body;
 
         CachedBody(HttpServletRequest request, byte[] body) {

@@ -47,9 +47,8 @@ import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
 import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
 import static io.drdrill.process.DrDrillProcess.Elements.END_POLICY_VIOLATED;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_ENFORCE_POLICIES;
-import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_ARTIFACT;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_AT_SITE;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_PROVENANCE;
-import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_RESTORED_BACKUP;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_SBOM;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_DIGEST;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_PAYLOAD;
@@ -97,6 +96,8 @@ class DrDrillModelTest {
             return switch (step) {
                 case RESTORE_ARTIFACT -> new StepResult("restored", Map.of("rto_seconds", 1.5),
                         StepResult.Measures.restore(1.5, "key"));
+                case VALIDATE_RESTORED_BACKUP -> StepResult.of("restored copy matches",
+                        RestoreReportCheck.RESTORED_SHA256_FACT, "sha256:" + context.manifest().backup().sha256());
                 case ENFORCE_POLICIES -> new StepResult("within policy", Map.of("rpo_minutes", 10.0),
                         StepResult.Measures.policy(1.5, 10.0));
                 default -> StepResult.of(step.id() + " ok", "checked_" + step.id(), true);
@@ -117,9 +118,11 @@ class DrDrillModelTest {
         Mocks.register(DrDrillProcess.Delegates.PASSED_DRILL_GUARD, new PassedDrillGuard());
         Mocks.register(DrDrillProcess.Delegates.SEND_ALERT, new SendAlertDelegate(
                 new AlertDispatch(List.of(), java.time.Clock.systemUTC()), EvidenceLinks.none()));
+        Mocks.register(DrDrillProcess.Delegates.RESTORE_REPORT_CHECK, new RestoreReportCheck(steps));
         for (StepName step : StepName.values()) {
             Mocks.register(DrDrillProcess.Delegates.of(step), new DrillStepDelegate(steps, step, new DrillProgress()));
         }
+        new InProcessRestoreWorker(processEngine, steps, new DrillProgress(), RestoreWorkerSettings.defaults(), false);
     }
 
     @AfterEach
@@ -128,7 +131,7 @@ class DrDrillModelTest {
     }
 
     @Test
-    void everyStepsServiceTaskNamesTheBeanOfItsStepAndResumesAfterARestart() throws Exception {
+    void everyStepsTaskNamesTheBeanOfItsStepOrTheRestoreTopicAndResumesAfterARestart() throws Exception {
         // Given the BPMN as deployed
         BpmnModelInstance model;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(DrDrillProcess.RESOURCE)) {
@@ -137,22 +140,33 @@ class DrDrillModelTest {
 
         // When its service tasks are read
         Map<String, String> expressions = new HashMap<>();
+        Map<String, String> topics = new HashMap<>();
         for (ServiceTask task : model.getModelElementsByType(ServiceTask.class)) {
-            expressions.put(task.getCamundaDelegateExpression(), task.getId());
+            if ("external".equals(task.getCamundaType())) {
+                topics.put(task.getId(), task.getCamundaTopic());
+            } else {
+                expressions.put(task.getCamundaDelegateExpression(), task.getId());
+            }
             assertThat(task.isCamundaAsyncBefore()).as("%s is asyncBefore", task.getId()).isTrue();
         }
 
-        // Then each step has exactly one task, naming its step's bean, and the process keeps its history for a time
+        // Then each step has exactly one task, naming its step's bean, except the two restore steps, which one
+        // external task on the restore topic runs at the recovery site; the process keeps its history for a time
         for (StepName step : StepName.values()) {
-            assertThat(expressions).containsKey("${" + DrDrillProcess.Delegates.of(step) + "}");
+            if (SiteRestore.STEPS.contains(step)) {
+                assertThat(expressions).doesNotContainKey("${" + DrDrillProcess.Delegates.of(step) + "}");
+            } else {
+                assertThat(expressions).containsKey("${" + DrDrillProcess.Delegates.of(step) + "}");
+            }
         }
+        assertThat(topics).containsExactly(Map.entry(TASK_RESTORE_AT_SITE, SiteRestore.TOPIC));
         assertThat(expressions).containsKey("${" + DrDrillProcess.Delegates.LOAD_MANIFEST + "}");
         assertThat(model.getModelElementsByType(Process.class)).singleElement()
                 .satisfies(p -> assertThat(p.getCamundaHistoryTimeToLiveString()).isNotBlank());
     }
 
     @Test
-    void whenEveryStepPassesTheDrillRunsThemInOrderAndEndsInDrillPassed() {
+    void whenEveryStepPassesTheDrillRunsThemInOrderAndEndsInDrillPassed() throws Exception {
         // Given a bundle whose steps all pass
         TestBundle bundle = TestBundle.create(dir.resolve("b")).write();
 
@@ -162,12 +176,13 @@ class DrDrillModelTest {
 
         // Then it passed every step in order, once each, and its measures are typed variables
         assertThat(drill).isEnded().hasPassedInOrder(TASK_VERIFY_BACKUP_DIGEST, TASK_VERIFY_BACKUP_PAYLOAD,
-                TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT, TASK_VALIDATE_RESTORED_BACKUP,
-                TASK_ENFORCE_POLICIES, END_DRILL_PASSED);
+                TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_AT_SITE, TASK_ENFORCE_POLICIES,
+                END_DRILL_PASSED);
         assertThat(ran).containsExactly(StepName.values());
         assertThat(history(drill, DrDrillProcess.Variables.RTO_SECONDS.name())).isEqualTo(1.5);
         assertThat(history(drill, DrDrillProcess.Variables.RPO_MINUTES.name())).isEqualTo(10.0);
         assertThat(history(drill, DrDrillProcess.Variables.DRILL_STATUS.name())).isEqualTo("passed");
+        assertThat(report().path("notes").path("steps_passed").asInt()).isEqualTo(StepName.values().length);
     }
 
     @Test
@@ -182,7 +197,7 @@ class DrDrillModelTest {
 
         // Then it leaves through the DrDrillError boundary, no later step ran, and the report says where it failed
         assertThat(drill).isEnded().hasPassed(BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
-                .hasNotPassed(TASK_RESTORE_ARTIFACT);
+                .hasNotPassed(TASK_RESTORE_AT_SITE);
         assertThat(ran).endsWith(StepName.VALIDATE_PROVENANCE);
         JsonNode report = report();
         assertThat(report.path("status").asText()).isEqualTo("failed");
@@ -257,6 +272,91 @@ class DrDrillModelTest {
         StepRecord record = DrDrillProcess.Variables.stepRecord(StepName.VALIDATE_SBOM)
                 .from(Map.of(variable.getName(), variable.getValue())).orElseThrow();
         assertThat(record.facts()).containsEntry("detail", longFact);
+    }
+
+    @Test
+    void aWorkersBpmnErrorAtTheRestoreEndsAtDrillFailedWithItsMessageAndStep() throws Exception {
+        // Given a drill waiting at its restore task, fetched by a worker
+        TestBundle bundle = TestBundle.create(dir.resolve("b")).write();
+        ProcessInstance drill = start(bundle);
+        runJobsOnly(drill);
+        assertThat(drill).isWaitingAt(TASK_RESTORE_AT_SITE);
+        var external = processEngine.getExternalTaskService();
+        var task = external.fetchAndLock(1, "site-a-worker").topic(SiteRestore.TOPIC, 60_000).execute();
+        assertThat(task).hasSize(1);
+
+        // When the worker reports the recall's failure as the DrDrillError BPMN error
+        external.handleBpmnError(task.get(0).getId(), "site-a-worker", DrDrillProcess.Errors.DR_DRILL_ERROR,
+                "recall script exited 3", Map.of(DrDrillProcess.Variables.FAILED_STAGE.name(), "restore_artifact"));
+        ProcessTests.runJobs(drill);
+
+        // Then the error boundary caught it: the drill failed at the restore, with the worker's message
+        assertThat(drill).isEnded().hasPassed(BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED).hasNotPassed(END_DRILL_PASSED);
+        JsonNode report = report();
+        assertThat(report.path("status").asText()).isEqualTo("failed");
+        assertThat(report.path("failed_stage").asText()).isEqualTo("restore_artifact");
+        assertThat(report.path("error").path("message").asText()).isEqualTo("recall script exited 3");
+    }
+
+    @Test
+    void aWorkerReportWhoseRestoredDigestIsNotTheBackupsIsRefusedAndTheDrillNeverPasses() {
+        // Given a drill waiting at its restore task, fetched by a worker
+        TestBundle bundle = TestBundle.create(dir.resolve("b")).write();
+        ProcessInstance drill = start(bundle);
+        runJobsOnly(drill);
+        var external = processEngine.getExternalTaskService();
+        var task = external.fetchAndLock(1, "liar").topic(SiteRestore.TOPIC, 60_000)
+                .variables(DrDrillProcess.Variables.RUN_ID.name()).execute().get(0);
+        String runId = (String) task.getVariables().get(DrDrillProcess.Variables.RUN_ID.name());
+
+        // When it completes with passing records whose restored digest is not the backup's
+        SiteRestore.Outcome faked = new SiteRestore.Outcome(List.of(
+                StepRecord.of(StepName.RESTORE_ARTIFACT, runId, java.time.Instant.now(),
+                        io.drdrill.evidence.DrillEvent.Status.SUCCESS, "restored", Map.of("rto_seconds", 1.0)),
+                StepRecord.of(StepName.VALIDATE_RESTORED_BACKUP, runId, java.time.Instant.now(),
+                        io.drdrill.evidence.DrillEvent.Status.SUCCESS, "matches",
+                        Map.of(RestoreReportCheck.RESTORED_SHA256_FACT, "sha256:" + "0".repeat(64)))),
+                java.util.Optional.of(1.0), java.util.Optional.of("key"), java.util.Optional.empty());
+        Map<String, Object> reported = faked.variables(
+                json -> org.camunda.spin.plugin.variable.SpinValues.jsonValue(json).create());
+
+        // Then the completion is refused, naming why, and the drill still waits at its restore
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> external.complete(task.getId(), "liar", reported))
+                .hasMessageContaining("refusing the restore worker's report")
+                .hasMessageContaining("is not the backup's sha256:");
+        assertThat(drill).isWaitingAt(TASK_RESTORE_AT_SITE);
+        assertThat(ran).doesNotContain(StepName.ENFORCE_POLICIES);
+    }
+
+    @Test
+    void aWorkersOwnFailureWithNoRetriesLeftIsAnIncidentNotAVerdict() {
+        // Given a drill waiting at its restore task, fetched by a worker
+        TestBundle bundle = TestBundle.create(dir.resolve("b")).write();
+        ProcessInstance drill = start(bundle);
+        runJobsOnly(drill);
+        var external = processEngine.getExternalTaskService();
+        var task = external.fetchAndLock(1, "w").topic(SiteRestore.TOPIC, 60_000).execute().get(0);
+
+        // When the worker fails on its own (its copy of the bundle is missing) with no retries left
+        external.handleFailure(task.getId(), "w", "manifest not found at the recovery site", "details", 0, 0);
+
+        // Then the drill has an incident at the restore and no verdict
+        assertThat(processEngine.getRuntimeService().createIncidentQuery().processInstanceId(drill.getId())
+                .activityId(TASK_RESTORE_AT_SITE).singleResult().getIncidentMessage())
+                .isEqualTo("manifest not found at the recovery site");
+        assertThat(drill).isNotEnded();
+        assertThat(processEngine.getHistoryService().createHistoricVariableInstanceQuery()
+                .processInstanceId(drill.getId()).variableName(DrDrillProcess.Variables.DRILL_STATUS.name()).count())
+                .isZero();
+    }
+
+    /** Executes due jobs only: the restore task is left to the test. */
+    private void runJobsOnly(ProcessInstance drill) {
+        for (var jobs = processEngine.getManagementService().createJobQuery().processInstanceId(drill.getId())
+                .executable().list(); !jobs.isEmpty(); jobs = processEngine.getManagementService().createJobQuery()
+                .processInstanceId(drill.getId()).executable().list()) {
+            jobs.forEach(job -> processEngine.getManagementService().executeJob(job.getId()));
+        }
     }
 
     private ProcessInstance start(TestBundle bundle) {

@@ -30,9 +30,8 @@ import static io.drdrill.process.DrDrillProcess.Elements.END_MANIFEST_INVALID;
 import static io.drdrill.process.DrDrillProcess.Elements.END_POLICY_VIOLATED;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_ENFORCE_POLICIES;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_LOAD_MANIFEST;
-import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_ARTIFACT;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_AT_SITE;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_PROVENANCE;
-import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_RESTORED_BACKUP;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VALIDATE_SBOM;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_DIGEST;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_VERIFY_BACKUP_PAYLOAD;
@@ -91,8 +90,8 @@ class DrDrillProcessTest {
 
         // Then every step ran, in order, and the drill passed with its metrics recorded
         assertThat(drill).isEnded().hasPassedInOrder(TASK_LOAD_MANIFEST, TASK_VERIFY_BACKUP_DIGEST,
-                TASK_VERIFY_BACKUP_PAYLOAD, TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT,
-                TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES, END_DRILL_PASSED);
+                TASK_VERIFY_BACKUP_PAYLOAD, TASK_VALIDATE_SBOM, TASK_VALIDATE_PROVENANCE, TASK_RESTORE_AT_SITE,
+                TASK_ENFORCE_POLICIES, END_DRILL_PASSED);
         assertThat(drill).hasNotPassed(BOUNDARY_DR_DRILL_ERROR, BOUNDARY_POLICY_VIOLATION, BOUNDARY_INVALID_MANIFEST);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "passed").containsKey(RTO_SECONDS.name())
                 .containsEntry(FAILED_STAGE.name(), null);
@@ -136,7 +135,7 @@ class DrDrillProcessTest {
 
         // Then it ended in "drill failed" right after the digest check, and nothing later ran
         assertThat(drill).isEnded().hasPassed(TASK_VERIFY_BACKUP_DIGEST, BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
-                .hasNotPassed(TASK_VERIFY_BACKUP_PAYLOAD, TASK_RESTORE_ARTIFACT, END_DRILL_PASSED);
+                .hasNotPassed(TASK_VERIFY_BACKUP_PAYLOAD, TASK_RESTORE_AT_SITE, END_DRILL_PASSED);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "failed")
                 .containsEntry(FAILED_STAGE.name(), "verify_backup_digest");
         assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("digest mismatch");
@@ -162,8 +161,8 @@ class DrDrillProcessTest {
         ProcessTests.runJobs(drill);
 
         // Then it failed at the restore, naming the exit code and the script's last error line
-        assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_PROVENANCE, TASK_RESTORE_ARTIFACT, END_DRILL_FAILED)
-                .hasNotPassed(TASK_VALIDATE_RESTORED_BACKUP);
+        assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_PROVENANCE, TASK_RESTORE_AT_SITE, END_DRILL_FAILED)
+                .hasNotPassed(TASK_ENFORCE_POLICIES);
         assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "restore_artifact");
         assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("exited with code 7")
                 .contains("vault unreachable: timeout");
@@ -182,7 +181,7 @@ class DrDrillProcessTest {
         ProcessTests.runJobs(drill);
 
         // Then the restore worked but the policy gate threw PolicyViolation
-        assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_RESTORED_BACKUP, TASK_ENFORCE_POLICIES,
+        assertThat(drill).isEnded().hasPassed(TASK_RESTORE_AT_SITE, TASK_ENFORCE_POLICIES,
                 BOUNDARY_POLICY_VIOLATION, END_POLICY_VIOLATED).hasNotPassed(END_DRILL_PASSED, END_DRILL_FAILED);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "policy_violation")
                 .containsEntry(FAILED_STAGE.name(), "enforce_policies").containsEntry(RPO_MINUTES.name(), 120.0);
@@ -255,9 +254,11 @@ class DrDrillProcessTest {
         // Given a drill whose every step has passed, and whose evidence folder became a plain file
         TestBundle bundle = TestBundle.create(dir).write();
         ProcessInstance drill = start(bundle);
-        for (int step = 0; step <= StepName.values().length; step++) {
+        for (int job = 0; job < 6; job++) { // the manifest, four checks, and the job creating the restore task
             execute(job(drill));
         }
+        assertThat(ProcessTests.servedRestore(drill)).isTrue();
+        execute(job(drill)); // the policies
         Path evidence = bundle.evidenceDir();
         try (var files = Files.walk(evidence)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

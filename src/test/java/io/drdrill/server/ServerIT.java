@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -218,6 +219,48 @@ class ServerIT {
         assertThat(send("POST", complete, approver, approve).statusCode()).isEqualTo(204);
         assertThat(awaitVariable(id, "releaseStatus")).isEqualTo("released");
         assertThat(variable(id, "approver")).isEqualTo("arno");
+    }
+
+    @Test
+    void aRestoreWorkerMayReachTheRestoreTasksAndNothingElse() throws Exception {
+        // Given a user of the dr-workers group
+        String worker = user("wanda", IdentityBootstrap.WORKERS);
+
+        // When it counts and fetches restore tasks, and tries to start a drill, read drills and set a variable
+        HttpResponse<String> count = send("GET", "/external-task/count?topicName=dr-restore", worker, null);
+        HttpResponse<String> fetch = send("POST", "/external-task/fetchAndLock", worker,
+                "{\"workerId\":\"wanda\",\"maxTasks\":1,\"topics\":[{\"topicName\":\"nothing-here\","
+                        + "\"lockDuration\":1000}]}");
+        HttpResponse<String> start = send("POST", "/process-definition/key/dr-drill/start", worker,
+                startBody("good/manifest.json"));
+        HttpResponse<String> instances = send("GET", "/process-instance", worker, null);
+        HttpResponse<String> history = send("GET", "/history/process-instance", worker, null);
+        HttpResponse<String> setVariable = send("PUT", "/process-instance/x/variables/drillStatus", worker,
+                "{\"value\":\"passed\"}");
+        String task = "/external-task/" + UUID.randomUUID();
+        HttpResponse<String> forgedVerdict = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"drillStatus\":{\"value\":\"passed\"}}}");
+        HttpResponse<String> forgedEvidence = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"evidenceDir\":{\"value\":\"/etc\"}}}");
+        HttpResponse<String> otherError = send("POST", task + "/bpmnError", worker,
+                "{\"workerId\":\"wanda\",\"errorCode\":\"InvalidManifest\"}");
+        HttpResponse<String> report = send("POST", task + "/complete", worker,
+                "{\"workerId\":\"wanda\",\"variables\":{\"rtoSeconds\":{\"value\":1.0}}}");
+
+        // Then only the restore task calls are answered; everything else is refused with 403
+        assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+        assertThat(fetch.statusCode()).as(fetch.body()).isEqualTo(200);
+        assertThat(List.of(start, instances, history, setVariable)).allSatisfy(refused -> {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("dr-workers user may only fetch");
+        });
+        // ... and a report may set the restore's own variables only, and end a drill with DrDrillError only
+        assertThat(List.of(forgedVerdict, forgedEvidence, otherError)).allSatisfy(refused -> {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("a restore worker's report may not");
+        });
+        assertThat(report.statusCode()).as("a report of a task that does not exist reaches the engine")
+                .isNotEqualTo(403);
     }
 
     private String user(String id, String... groups) throws Exception {

@@ -1,5 +1,6 @@
 package io.drdrill.testsupport;
 
+import io.drdrill.process.InProcessRestoreWorker;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
@@ -27,11 +28,28 @@ public final class ProcessTests {
         }
     }
 
-    /** Executes due jobs until the instance (and any instance it called) waits for nothing more. */
+    /**
+     * Executes due jobs, and serves due restore tasks with the engine's in-process worker, until the instance (and
+     * any instance it called) waits for nothing more.
+     */
     public static void runJobs(ProcessInstance instance) {
-        for (List<Job> jobs = due(instance); !jobs.isEmpty(); jobs = due(instance)) {
+        for (List<Job> jobs = due(instance); !jobs.isEmpty() || servedRestore(instance); jobs = due(instance)) {
             jobs.forEach(BpmnAwareTests::execute);
         }
+    }
+
+    /** Serves the due restore tasks of the instance's tree once; whether any was served. */
+    public static boolean servedRestore(ProcessInstance instance) {
+        var worker = InProcessRestoreWorker.of(BpmnAwareTests.processEngine());
+        if (worker.isEmpty()) {
+            return false;
+        }
+        boolean served = false;
+        for (var process : BpmnAwareTests.runtimeService().createProcessInstanceQuery()
+                .rootProcessInstanceId(instance.getRootProcessInstanceId()).list()) {
+            served |= !worker.get().serve(process.getId(), 0).isEmpty();
+        }
+        return served;
     }
 
     private static List<Job> due(ProcessInstance instance) {

@@ -11,10 +11,11 @@ export const STEPS = Object.freeze([
   { stage: 'verify_backup_payload', element: 'Task_VerifyBackupPayload', words: 'Verify backup payload' },
   { stage: 'validate_sbom', element: 'Task_ValidateSbom', words: 'Validate SBOM' },
   { stage: 'validate_provenance', element: 'Task_ValidateProvenance', words: 'Validate provenance' },
-  { stage: 'restore_artifact', element: 'Task_RestoreArtifact', words: 'Restore artifact' },
-  { stage: 'validate_restored_backup', element: 'Task_ValidateRestoredBackup', words: 'Validate restored backup' },
+  // one external task runs both restore steps at the recovery site
+  { stage: 'restore_artifact', element: 'Task_RestoreAtSite', words: 'Restore at the recovery site',
+    alsoStages: ['validate_restored_backup'] },
   { stage: 'enforce_policies', element: 'Task_EnforcePolicies', words: 'Enforce policies' },
-].map(Object.freeze));
+].map((s) => Object.freeze({ ...s, alsoStages: Object.freeze(s.alsoStages ?? []) })));
 
 export const PROCESS_KEY = 'dr-drill';
 
@@ -28,6 +29,7 @@ export function isRunId(text) {
 /** A step id (`verify_backup_digest`) or BPMN element id (`Task_VerifyBackupDigest`) in words. */
 export function stepWords(stageOrElement) {
   if (stageOrElement === null || stageOrElement === undefined || stageOrElement === '') return '';
+  if (stageOrElement === 'validate_restored_backup') return 'Validate restored backup';
   const known = STEPS.find((s) => s.stage === stageOrElement || s.element === stageOrElement);
   if (known) return known.words;
   const text = String(stageOrElement).replace(/^Task_/, '')
@@ -37,7 +39,7 @@ export function stepWords(stageOrElement) {
 
 /** The BPMN element of a step id, or null for a stage that is not a step of the diagram. */
 export function elementOfStage(stage) {
-  return STEPS.find((s) => s.stage === stage)?.element ?? null;
+  return STEPS.find((s) => s.stage === stage || (s.alsoStages ?? []).includes(stage))?.element ?? null;
 }
 
 function numberOrNull(value) {

@@ -114,11 +114,13 @@ public final class EvidenceHistory {
         return line.toString();
     }
 
-    private static Double number(JsonNode node) {
+    /** A report's number, or null where it has none (the reports' one reading of numbers and times). */
+    static Double number(JsonNode node) {
         return node.isNumber() ? node.asDouble() : null;
     }
 
-    private static Instant instant(String text) {
+    /** A report's ISO-8601 instant, or null where it has none or an unreadable one. */
+    static Instant instant(String text) {
         try {
             return text == null ? null : Instant.parse(text);
         } catch (DateTimeParseException e) {

@@ -12,7 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -249,15 +248,11 @@ public final class ReportPage {
     }
 
     private static Double number(JsonNode node) {
-        return node.isNumber() ? node.asDouble() : null;
+        return EvidenceHistory.number(node);
     }
 
     private static Instant instant(String text) {
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return EvidenceHistory.instant(text);
     }
 
     private static String statusWords(String status) {

@@ -309,7 +309,7 @@ test('the drill page marks the failed step red, shows its error and the step tim
   // the timeline in words, with the failed step's result
   const digestRow = page.locator('table.drh-timeline tr', { hasText: 'Verify backup digest' });
   assert.equal(await digestRow.locator('.drh-step-state').textContent(), 'Failed');
-  assert.equal(await page.locator('table.drh-timeline tr', { hasText: 'Restore artifact' }).locator('.drh-step-state')
+  assert.equal(await page.locator('table.drh-timeline tr', { hasText: 'Restore at the recovery site' }).locator('.drh-step-state')
     .textContent(), 'Not reached');
   assert.equal(await page.locator('.drh-detail-manifest').textContent(), 'tampered/manifest.json');
   assert.equal(await page.locator('.drh-detail-review-note').textContent(), 'e2e: digest mismatch seen, backup to be retaken');

@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -231,11 +230,6 @@ class EngineHistoryTest {
     }
 
     private static Map<String, Object> variables(TestBundle bundle, EvidencePaths paths) {
-        Map<String, Object> variables = new HashMap<>();
-        DrDrillProcess.Variables.MANIFEST.put(variables, ProcessTests.catalogName(bundle.manifestPath()));
-        DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
-        DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
-        DrDrillProcess.Variables.EVIDENCE_DIR.put(variables, paths.evidenceDir());
-        return variables;
+        return ProcessTests.headlessVariables(bundle, paths);
     }
 }

@@ -6,7 +6,6 @@ import io.drdrill.DrDrillApplication;
 import io.drdrill.audit.AuditLog;
 import io.drdrill.evidence.AuditChain;
 import io.drdrill.evidence.EvidencePaths;
-import io.drdrill.process.DrDrillProcess;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -173,11 +171,6 @@ class AuditCommandTest {
     }
 
     private static Map<String, Object> variables(TestBundle bundle, EvidencePaths paths) {
-        Map<String, Object> variables = new HashMap<>();
-        DrDrillProcess.Variables.MANIFEST.put(variables, ProcessTests.catalogName(bundle.manifestPath()));
-        DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
-        DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
-        DrDrillProcess.Variables.EVIDENCE_DIR.put(variables, paths.evidenceDir());
-        return variables;
+        return ProcessTests.headlessVariables(bundle, paths);
     }
 }

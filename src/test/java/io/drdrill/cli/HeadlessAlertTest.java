@@ -1,7 +1,6 @@
 package io.drdrill.cli;
 
 import io.drdrill.evidence.EvidencePaths;
-import io.drdrill.process.DrDrillProcess;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.Hostile;
 import io.drdrill.testsupport.ProcessTests;
@@ -19,7 +18,6 @@ import org.springframework.test.context.TestPropertySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,12 +111,7 @@ class HeadlessAlertTest {
 
     private Map<String, Object> variables(TestBundle bundle) {
         EvidencePaths paths = paths();
-        Map<String, Object> variables = new HashMap<>();
-        DrDrillProcess.Variables.MANIFEST.put(variables, ProcessTests.catalogName(bundle.manifestPath()));
-        DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
-        DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
-        DrDrillProcess.Variables.EVIDENCE_DIR.put(variables, paths.evidenceDir());
-        return variables;
+        return ProcessTests.headlessVariables(bundle, paths);
     }
 
     private static TestBundle tampered(TestBundle bundle) throws IOException {

@@ -29,6 +29,20 @@ public final class ProcessTests {
     }
 
     /**
+     * The start variables of a drill as the headless command gives them: the bundle's manifest by its catalog name
+     * and the evidence paths.
+     */
+    public static java.util.Map<String, Object> headlessVariables(TestBundle bundle,
+                                                                 io.drdrill.evidence.EvidencePaths paths) {
+        java.util.Map<String, Object> variables = new java.util.HashMap<>();
+        io.drdrill.process.DrDrillProcess.Variables.MANIFEST.put(variables, catalogName(bundle.manifestPath()));
+        io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
+        io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
+        io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR.put(variables, paths.evidenceDir());
+        return variables;
+    }
+
+    /**
      * Executes due jobs, and serves due restore tasks with the engine's in-process worker, until the instance (and
      * any instance it called) waits for nothing more.
      */

@@ -113,7 +113,10 @@ class DrDrillModelTest {
         DrillSettings settings = new DrillSettings(dir, dir.resolve("evidence"), List.of(), false, true);
         EvidenceWriter writer = new EvidenceWriter();
         Mocks.register(DrDrillProcess.Delegates.DRILL_START_LISTENER, new DrillStartListener(settings, writer, catalog));
-        Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog));
+        Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog, RestoreWorkerSettings.defaults()));
+        Mocks.register(DrDrillProcess.Delegates.RESTORE_EVIDENCE_LISTENER, new RestoreEvidenceListener());
+        Mocks.register(DrDrillProcess.Delegates.RESTORE_WAITING_ALERT, new io.drdrill.alerting.RestoreWaitingAlertDelegate(
+                new AlertDispatch(List.of(), java.time.Clock.systemUTC()), EvidenceLinks.none()));
         Mocks.register(DrDrillProcess.Delegates.EVIDENCE_LISTENER, new EvidenceListener(writer));
         Mocks.register(DrDrillProcess.Delegates.PASSED_DRILL_GUARD, new PassedDrillGuard());
         Mocks.register(DrDrillProcess.Delegates.SEND_ALERT, new SendAlertDelegate(

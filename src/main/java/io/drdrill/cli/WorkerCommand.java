@@ -128,7 +128,7 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         }
         String badSite = RestoreSite.problem(site);
         if (badSite != null) {
-            throw invalid("--site: " + badSite + ", got '" + Text.shorten(site, 80) + "'");
+            throw invalid("--site: " + badSite + ", got '" + TerminalText.escape(Text.shorten(site, 80)) + "'");
         }
         if (maxTasks < 1 || maxTasks > 64) {
             throw invalid("--max-tasks must be 1 to 64, got " + maxTasks);

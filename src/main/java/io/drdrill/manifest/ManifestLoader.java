@@ -199,7 +199,7 @@ public final class ManifestLoader {
         Optional<String> site = optionalText(restore, "restore.site");
         site.map(RestoreSite::problem).ifPresent(problem -> {
             throw new InvalidManifestException("manifest field restore.site: " + problem + ", got '"
-                    + Text.shorten(site.get(), 80) + "'");
+                    + io.drdrill.logging.TerminalText.escape(Text.shorten(site.get(), 80)) + "'");
         });
         return new Manifest.Restore(outputDir, script, copyBackup, timeout,
                 PostRestoreCheckLoader.checks(restore, base), site);

@@ -278,6 +278,32 @@ class DrDrillModelTest {
     }
 
     @Test
+    void aServersInProcessWorkerServesOnlyTheRestoresOfItsOwnSite() throws Exception {
+        // Given a server whose in-process worker is at site dc-b, a drill of the default site and one of dc-b
+        InProcessRestoreWorker siteB = new InProcessRestoreWorker(processEngine, steps, new DrillProgress(),
+                new RestoreWorkerSettings(null, null, null, null, null, null, "dc-b", null), false);
+        ProcessInstance atDefault = start(TestBundle.create(dir.resolve("default-site")).write());
+        ProcessInstance atB = start(TestBundle.create(dir.resolve("site-b")).withManifestTweak(manifest ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("restore")).put("site", "dc-b")).write());
+        runJobsOnly(atDefault);
+        runJobsOnly(atB);
+
+        // When its poller asks for due restores
+        List<InProcessRestoreWorker.Served> served = siteB.serve(null);
+
+        // Then it restored the dc-b drill only; the default site's drill still waits for a worker of its site
+        assertThat(served).hasSize(1);
+        assertThat(drillOf(served.get(0))).isEqualTo(atB.getId());
+        assertThat(atDefault).isWaitingAt(TASK_RESTORE_AT_SITE);
+        assertThat(siteB.serve(null)).isEmpty();
+    }
+
+    private String drillOf(InProcessRestoreWorker.Served served) {
+        return processEngine.getHistoryService().createHistoricExternalTaskLogQuery()
+                .externalTaskId(served.taskId()).list().get(0).getProcessInstanceId();
+    }
+
+    @Test
     void aWorkersBpmnErrorAtTheRestoreEndsAtDrillFailedWithItsMessageAndStep() throws Exception {
         // Given a drill waiting at its restore task, fetched by a worker
         TestBundle bundle = TestBundle.create(dir.resolve("b")).write();

@@ -38,6 +38,12 @@ public class AlertConfiguration {
         return new SendAlertDelegate(dispatch, new EvidenceLinks(settings.evidenceBaseUrl(), drill.evidenceDir()));
     }
 
+    @Bean(DrDrillProcess.Delegates.RESTORE_WAITING_ALERT)
+    RestoreWaitingAlertDelegate restoreWaitingAlertDelegate(AlertDispatch dispatch, AlertSettings settings,
+                                                            DrillSettings drill) {
+        return new RestoreWaitingAlertDelegate(dispatch, new EvidenceLinks(settings.evidenceBaseUrl(), drill.evidenceDir()));
+    }
+
     static List<AlertChannel> channels(AlertSettings settings, JavaMailSender mailSender, String mailHost) {
         requirePositive("drdrill.alerts.connect-timeout", settings.connectTimeout());
         requirePositive("drdrill.alerts.request-timeout", settings.requestTimeout());

@@ -33,6 +33,11 @@ public record AlertDelivery(String alert, String previousStatus, Map<String, Cha
         return new AlertDelivery(missed.deliveryKind(), null, Map.of());
     }
 
+    /** A delivery of a "restore waiting for a worker" alert, not yet attempted anywhere. */
+    public static AlertDelivery of(RestoreWaiting waiting) {
+        return new AlertDelivery(waiting.deliveryKind(), null, Map.of());
+    }
+
     public boolean deliveredTo(String channel) {
         Channel state = channels.get(channel);
         return state != null && state.deliveredAt() != null;

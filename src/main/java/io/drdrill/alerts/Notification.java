@@ -6,7 +6,7 @@ package io.drdrill.alerts;
  */
 public interface Notification {
 
-    /** {@code failed}, {@code recovered} or {@code missed}: the delivery record's kind. */
+    /** {@code failed}, {@code recovered}, {@code missed} or {@code restore_waiting}: the delivery record's kind. */
     String deliveryKind();
 
     String json();

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.drdrill.drill.Drill;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.manifest.ManifestCatalog;
+import io.drdrill.manifest.RestoreSite;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.SiteRestore;
 import io.drdrill.restore.RestoreRunner;
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
 import static io.drdrill.process.DrDrillProcess.Variables.CURRENT_TIME;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_SITE;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_WORKER;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 
 /**
@@ -59,8 +62,10 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  * {@value SiteRestore#TOPIC} tasks over the engine's REST API as a {@code dr-workers} user, holds each with a
  * short lock that it extends while the recall runs (a worker that dies frees its task within the lock), runs
  * the recall and the restored-copy check here, under the same containment as the server, and reports the steps'
- * records back. Its manifests come from its own catalog: a manifest whose SHA-256 is not the one the server
- * loaded is refused. SIGTERM releases a task that has not been reported.
+ * records back with the recall's logs (bounded), which the server keeps in the drill's evidence. It fetches only
+ * the drills of its site ({@code --site}, matched against the drill's {@code restoreSite} by the engine's fetch
+ * filter). Its manifests come from its own catalog: a manifest whose SHA-256 is not the one the server loaded is
+ * refused. SIGTERM releases a task that has not been reported.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Carry out drills' restores at this recovery site for a dr-drill server (external tasks "
@@ -99,6 +104,11 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             description = "Where the recall logs go, one folder per drill (default: ${DEFAULT-VALUE}).")
     Path evidenceDir;
 
+    @Option(names = "--site", paramLabel = "NAME", defaultValue = RestoreSite.DEFAULT,
+            description = "The recovery site this worker is at: it serves only drills whose manifest's restore.site "
+                    + "is this (default: ${DEFAULT-VALUE}, the site of manifests that name none).")
+    String site;
+
     @Option(names = "--max-tasks", paramLabel = "N", defaultValue = "1",
             description = "Restores carried out at once (default: ${DEFAULT-VALUE}).")
     int maxTasks;
@@ -115,6 +125,10 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (System.getenv("DR_DRILL_WORKER_DEBUG") == null) {
             quietLibraries();
+        }
+        String badSite = RestoreSite.problem(site);
+        if (badSite != null) {
+            throw invalid("--site: " + badSite + ", got '" + TerminalText.escape(Text.shorten(site, 80)) + "'");
         }
         if (maxTasks < 1 || maxTasks > 64) {
             throw invalid("--max-tasks must be 1 to 64, got " + maxTasks);
@@ -152,6 +166,7 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         TopicSubscriptionBuilder subscription = client.subscribe(SiteRestore.TOPIC)
                 .lockDuration(lockMillis)
                 .processDefinitionKey(DrDrillProcess.PROCESS_KEY)
+                .processVariableEquals(RESTORE_SITE.name(), site)
                 .variables(MANIFEST.name(), MANIFEST_SHA256.name(), RUN_ID.name(), CURRENT_TIME.name())
                 .handler((task, service) -> carryOut(task, service, catalog, restore, lockKeeper, lockMillis, err));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -175,7 +190,8 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             stopped.countDown();
         }, "dr-drill-worker-stop"));
         subscription.open();
-        err.println(PREFIX + "serving " + SiteRestore.TOPIC + " for " + engine + " as " + workerId);
+        err.println(PREFIX + "serving " + SiteRestore.TOPIC + " at site " + site + " for " + engine + " as "
+                + workerId);
         err.flush();
         stopped.await();
         return ExitCode.PASSED.code();
@@ -189,6 +205,7 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             running.remove(task.getId());
             return;
         }
+        String workerId = user + "@" + ManagementFactory.getRuntimeMXBean().getName();
         ScheduledFuture<?> keepLocked = lockKeeper.scheduleAtFixedRate(() -> {
             try {
                 service.extendLock(task, lockMillis);
@@ -210,13 +227,18 @@ public class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                 return;
             }
             Map<String, Object> reported = outcome.variables(json -> ClientValues.jsonValue(json));
+            // the logs go back with the report: the server keeps them in the drill's evidence under its own names
+            Map<String, Object> returned = new java.util.LinkedHashMap<>(
+                    SiteRestore.logUploads(outcome, bytes -> ClientValues.byteArrayValue(bytes)));
+            RESTORE_WORKER.put(returned, workerId);
             if (outcome.failure().isPresent()) {
                 SiteRestore.Failure failure = outcome.failure().get();
+                reported.putAll(returned); // a BPMN error carries no local variables
                 report(() -> service.handleBpmnError(task, failure.errorCode(), failure.message(), reported), err);
                 err.println(PREFIX + runId + " " + failure.step() + " failed: "
                         + TerminalText.escape(Text.shorten(failure.message(), 300)));
             } else {
-                report(() -> service.complete(task, reported), err);
+                report(() -> service.complete(task, reported, returned), err);
                 err.println(PREFIX + runId + " restored and checked");
             }
         } catch (RuntimeException | LinkageError e) {

@@ -79,14 +79,28 @@ public record Manifest(Path source, String sha256, Backup backup, Sbom sbom, Pro
     /**
      * @param script optional recall script; {@code copyBackup} copies the backup before the script runs
      * @param checks what must hold once the backup is restored ({@code restore.checks}), in the manifest's order
+     * @param site   the recovery site whose workers carry out the restore ({@code restore.site}); empty for
+     *               {@value RestoreSite#DEFAULT}
      */
     public record Restore(Path outputDir, Optional<Path> script, boolean copyBackup, long timeoutSeconds,
-                          List<PostRestoreCheck> checks) {
+                          List<PostRestoreCheck> checks, Optional<String> site) {
 
         public static final long DEFAULT_TIMEOUT_SECONDS = 3600;
 
         public Restore {
             checks = List.copyOf(checks);
+            site = site == null ? Optional.empty() : site;
+        }
+
+        /** At the default site. */
+        public Restore(Path outputDir, Optional<Path> script, boolean copyBackup, long timeoutSeconds,
+                       List<PostRestoreCheck> checks) {
+            this(outputDir, script, copyBackup, timeoutSeconds, checks, Optional.empty());
+        }
+
+        /** The site the restore runs at: the manifest's, or {@value RestoreSite#DEFAULT}. */
+        public String siteOrDefault() {
+            return site.orElse(RestoreSite.DEFAULT);
         }
 
         /** Without post-restore checks. */

@@ -38,7 +38,7 @@ public final class ManifestLoader {
             "sbom", Set.of("path", "require_digest_match", "min_components"),
             "provenance", Set.of("path", "trusted_keys", "require_signature", "expected_builder_ids",
                     "allowed_predicate_types"),
-            "restore", Set.of("output_dir", "script", "copy_backup", "timeout_seconds", "checks"),
+            "restore", Set.of("output_dir", "script", "copy_backup", "timeout_seconds", "checks", "site"),
             "policies", Set.of("max_rpo_minutes", "max_rto_seconds"),
             "schedule", Set.of("cron"));
 
@@ -196,8 +196,13 @@ public final class ManifestLoader {
             throw new InvalidManifestException(
                     "manifest field restore: needs a script or copy_backup=true, otherwise nothing is restored");
         }
+        Optional<String> site = optionalText(restore, "restore.site");
+        site.map(RestoreSite::problem).ifPresent(problem -> {
+            throw new InvalidManifestException("manifest field restore.site: " + problem + ", got '"
+                    + io.drdrill.logging.TerminalText.escape(Text.shorten(site.get(), 80)) + "'");
+        });
         return new Manifest.Restore(outputDir, script, copyBackup, timeout,
-                PostRestoreCheckLoader.checks(restore, base));
+                PostRestoreCheckLoader.checks(restore, base), site);
     }
 
     private static Manifest.Policies policies(JsonNode root) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import static io.drdrill.process.ProcessVariable.bytes;
 import static io.drdrill.process.ProcessVariable.flag;
 import static io.drdrill.process.ProcessVariable.instant;
 import static io.drdrill.process.ProcessVariable.json;
@@ -39,6 +40,13 @@ public final class DrDrillProcess {
          * {@code restore_artifact} and {@code validate_restored_backup} on a worker.
          */
         public static final String TASK_RESTORE_AT_SITE = "Task_RestoreAtSite";
+        /**
+         * On "Restore at the recovery site" (non-interrupting timer, {@code ${restoreWorkerWaitAlert}}): no worker
+         * of the drill's site has taken the restore yet; an alert says so and the drill goes on waiting.
+         */
+        public static final String BOUNDARY_RESTORE_WORKER_WAIT = "BoundaryEvent_RestoreWorkerWait";
+        public static final String TASK_ALERT_RESTORE_WAITING = "Task_AlertRestoreWaiting";
+        public static final String END_RESTORE_WAIT_ALERTED = "EndEvent_RestoreWaitAlerted";
         public static final String TASK_ENFORCE_POLICIES = "Task_EnforcePolicies";
         public static final String BOUNDARY_INVALID_MANIFEST = "BoundaryEvent_InvalidManifest";
         public static final String BOUNDARY_DR_DRILL_ERROR = "BoundaryEvent_DrDrillError";
@@ -84,6 +92,13 @@ public final class DrDrillProcess {
         public static final String DRILL_REVIEW_LISTENER = "drillReviewListener";
         /** On "Restore at the recovery site" (end): checks a worker's report before the drill goes on. */
         public static final String RESTORE_REPORT_CHECK = "restoreReportCheck";
+        /**
+         * On "Restore at the recovery site" (end, after the check): records where and by whom the restore ran and
+         * keeps a worker's recall logs in the drill's own evidence folder.
+         */
+        public static final String RESTORE_EVIDENCE_LISTENER = "restoreEvidenceListener";
+        /** "Alert: restore waiting for a worker": tells the alert channels that no worker of the site came. */
+        public static final String RESTORE_WAITING_ALERT = "restoreWaitingAlertDelegate";
 
         private Delegates() {
         }
@@ -144,6 +159,22 @@ public final class DrDrillProcess {
         public static final ProcessVariable<Double> RPO_MINUTES = number("rpoMinutes");
         /** Identity of the file the restore produced, checked by the restored-digest step. */
         public static final ProcessVariable<String> RESTORED_FILE_KEY = text("restoredFileKey");
+        // the restore at the recovery site
+        /**
+         * The recovery site whose workers carry out the restore: the manifest's {@code restore.site}, or
+         * {@code default}. Workers fetch only the restores of their site by this variable.
+         */
+        public static final ProcessVariable<String> RESTORE_SITE = text("restoreSite");
+        /** ISO-8601 duration after which a restore no worker has taken is alerted ({@code drdrill.restore.worker-wait-alert}). */
+        public static final ProcessVariable<String> RESTORE_WORKER_WAIT_ALERT = text("restoreWorkerWaitAlert");
+        /** Which channels took the "restore waiting for a worker" alert, so a retry resends only what failed. */
+        public static final ProcessVariable<AlertDelivery> RESTORE_WAIT_ALERT_DELIVERY =
+                json("restoreWaitAlertDelivery", AlertDelivery.class);
+        /** Reported by the worker with its result (its own claim): the worker id it fetched the task as. */
+        public static final ProcessVariable<String> RESTORE_WORKER = text("restoreWorker");
+        /** Reported by a remote worker with its result: the recall's stdout and stderr, bounded; never kept as is. */
+        public static final ProcessVariable<byte[]> RECALL_STDOUT_UPLOAD = bytes("recallStdoutLog");
+        public static final ProcessVariable<byte[]> RECALL_STDERR_UPLOAD = bytes("recallStderrLog");
         // results
         /** {@code passed}, {@code failed}, {@code policy_violation} or {@code invalid}. */
         public static final ProcessVariable<String> DRILL_STATUS = text("drillStatus");

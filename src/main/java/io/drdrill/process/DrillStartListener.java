@@ -56,7 +56,10 @@ public class DrillStartListener implements ExecutionListener {
 
     /** Variables only this server sets; a start that carries one is refused. */
     static final List<ProcessVariable<?>> SERVER_SET = List.of(START_CHECKED, ALERT_DELIVERY, ACKNOWLEDGED, REVIEWER,
-            REVIEWED_AT, REVIEW_PATH);
+            REVIEWED_AT, REVIEW_PATH, DrDrillProcess.Variables.RESTORE_SITE,
+            DrDrillProcess.Variables.RESTORE_WORKER_WAIT_ALERT, DrDrillProcess.Variables.RESTORE_WAIT_ALERT_DELIVERY,
+            DrDrillProcess.Variables.RESTORE_WORKER, DrDrillProcess.Variables.RECALL_STDOUT_UPLOAD,
+            DrDrillProcess.Variables.RECALL_STDERR_UPLOAD);
     /** Business keys and task names live in 255-character columns. */
     private static final int MAX_TITLE_MANIFEST_CHARS = 160;
 

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_SITE;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_WORKER;
 import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
 
 /**
@@ -37,7 +39,9 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  * model: fetch and lock with a short lock, extend it while the recall runs, then complete, report the drill's
  * BPMN error, or report a failure of its own (retries, then an incident; never a pass). The headless command
  * calls {@link #serve} for its drill right after the job before it; a server with the job executor on also polls
- * in a thread of its own ({@code drdrill.restore.in-process-worker=false} leaves the topic to external workers).
+ * in a thread of its own, for the drills of its site ({@code drdrill.restore.in-process-site}, default
+ * {@code default}; {@code drdrill.restore.in-process-worker=false} leaves the topic to external workers). The
+ * headless command serves its own drill whatever its site: it is itself at the site.
  */
 @Component
 public class InProcessRestoreWorker implements SmartLifecycle {
@@ -85,8 +89,8 @@ public class InProcessRestoreWorker implements SmartLifecycle {
     }
 
     /**
-     * Fetches and carries out the restore tasks due now, of one process instance (or any, when null); returns
-     * what it served, nothing when no task was due.
+     * Fetches and carries out the restore tasks due now, of one process instance whatever its site, or (when
+     * null) of any drill of this node's site; returns what it served, nothing when no task was due.
      */
     public List<Served> serve(String processInstanceId) {
         return serve(processInstanceId, settings.retries());
@@ -108,6 +112,8 @@ public class InProcessRestoreWorker implements SmartLifecycle {
                 return List.of();
             }
             fetch = fetch.processInstanceVariableEquals(RUN_ID.name(), runId.get());
+        } else {
+            fetch = fetch.processInstanceVariableEquals(RESTORE_SITE.name(), settings.inProcessSite());
         }
         List<Served> served = new ArrayList<>();
         for (LockedExternalTask task : fetch.execute()) {
@@ -130,11 +136,15 @@ public class InProcessRestoreWorker implements SmartLifecycle {
             SiteRestore.Outcome outcome = restore.run(request, progress.current());
             keepLocked.cancel(false);
             Map<String, Object> reported = outcome.variables(json -> SpinValues.jsonValue(json).create());
+            // the logs are already in this drill's evidence folder: only the worker's name goes back with them
+            Map<String, Object> worker = new java.util.HashMap<>();
+            RESTORE_WORKER.put(worker, workerId);
             if (outcome.failure().isPresent()) {
+                reported.putAll(worker);
                 externalTasks.handleBpmnError(task.getId(), workerId, outcome.failure().get().errorCode(),
                         outcome.failure().get().message(), reported);
             } else {
-                externalTasks.complete(task.getId(), workerId, reported);
+                externalTasks.complete(task.getId(), workerId, reported, worker);
             }
             return new Served(task.getId(), Optional.empty());
         } catch (RuntimeException e) {

@@ -18,6 +18,8 @@ import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST_SHA256;
 import static io.drdrill.process.DrDrillProcess.Variables.MAX_RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.MAX_RTO_SECONDS;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_SITE;
+import static io.drdrill.process.DrDrillProcess.Variables.RESTORE_WORKER_WAIT_ALERT;
 import static io.drdrill.process.DrDrillProcess.Variables.START_CHECKED;
 
 /** {@code Task_LoadManifest}: reads and validates the manifest once; later steps check it has not changed. */
@@ -26,10 +28,12 @@ public class LoadManifestDelegate implements JavaDelegate {
 
     private final DrillSteps steps;
     private final ManifestCatalog catalog;
+    private final RestoreWorkerSettings restore;
 
-    public LoadManifestDelegate(DrillSteps steps, ManifestCatalog catalog) {
+    public LoadManifestDelegate(DrillSteps steps, ManifestCatalog catalog, RestoreWorkerSettings restore) {
         this.steps = steps;
         this.catalog = catalog;
+        this.restore = restore;
     }
 
     @Override
@@ -47,6 +51,9 @@ public class LoadManifestDelegate implements JavaDelegate {
             BACKUP_CAPTURED_AT.set(execution, manifest.backup().capturedAt());
             MAX_RPO_MINUTES.set(execution, manifest.policies().maxRpoMinutes().orElse(null));
             MAX_RTO_SECONDS.set(execution, manifest.policies().maxRtoSeconds().orElse(null));
+            // routes the restore to the site's workers, and says when a restore no worker took is alerted
+            RESTORE_SITE.set(execution, manifest.restore().siteOrDefault());
+            RESTORE_WORKER_WAIT_ALERT.set(execution, restore.workerWaitAlert().toString());
         } catch (InvalidManifestException e) {
             String message = Text.shorten(e.getMessage(), Text.MAX_VARIABLE_CHARS);
             ERROR_TYPE.set(execution, DrDrillProcess.Errors.INVALID_MANIFEST);

@@ -76,6 +76,12 @@ public final class ProcessVariable<T> {
                 path -> Variables.stringValue(path.toString()));
     }
 
+    /** Bytes (a log a worker sends back), stored in the engine's byte arrays; any other stored type is absent. */
+    public static ProcessVariable<byte[]> bytes(String name) {
+        return new ProcessVariable<>(name,
+                value -> value instanceof byte[] b ? Optional.of(b) : Optional.empty(), Variables::byteArrayValue);
+    }
+
     /**
      * A value kept as a Spin JSON variable: stored whole (no 4000-character limit of a string variable), shown as
      * JSON in Cockpit, and read back into {@code type} without any class name in the stored data.

@@ -5,6 +5,7 @@ import io.drdrill.drill.DrillSteps;
 import io.drdrill.evidence.DrillEvent;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.policy.PolicyViolation;
+import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.Progress;
 import io.drdrill.step.StepName;
@@ -38,6 +39,13 @@ public final class SiteRestore {
     public static final String TOPIC = "dr-restore";
     /** The two steps the task runs, in order. */
     public static final List<StepName> STEPS = List.of(StepName.RESTORE_ARTIFACT, StepName.VALIDATE_RESTORED_BACKUP);
+
+    /**
+     * At most this much of each recall log goes back to the server with a worker's report (the server bounds what
+     * it receives again): enough to read what a recall did, small enough for one REST call.
+     */
+    public static final int UPLOADED_LOG_LIMIT_BYTES = 1 << 20;
+    static final String UPLOAD_TRUNCATED = "\n[log truncated at " + UPLOADED_LOG_LIMIT_BYTES + " bytes for the server]\n";
 
     private final DrillSteps steps;
 
@@ -82,6 +90,45 @@ public final class SiteRestore {
                 variables.put(ERROR_MESSAGE.name(), f.message());
             });
             return variables;
+        }
+    }
+
+    /**
+     * The recall logs a worker at another host sends back with its report, as the variables
+     * {@code recallStdoutLog} and {@code recallStderrLog} (each built by {@code bytes}): read from the files the
+     * restore step's record names, at most {@link #UPLOADED_LOG_LIMIT_BYTES} each. A log that cannot be read is
+     * left out; the report goes back all the same.
+     */
+    public static Map<String, Object> logUploads(Outcome outcome, Function<byte[], Object> bytes) {
+        Map<String, Object> uploads = new LinkedHashMap<>();
+        for (StepRecord record : outcome.records()) {
+            if (!StepName.RESTORE_ARTIFACT.id().equals(record.event().step())) {
+                continue;
+            }
+            readBounded(record.facts().get(RestoreRunner.STDOUT_FACT))
+                    .ifPresent(log -> uploads.put(DrDrillProcess.Variables.RECALL_STDOUT_UPLOAD.name(), bytes.apply(log)));
+            readBounded(record.facts().get(RestoreRunner.STDERR_FACT))
+                    .ifPresent(log -> uploads.put(DrDrillProcess.Variables.RECALL_STDERR_UPLOAD.name(), bytes.apply(log)));
+        }
+        return uploads;
+    }
+
+    private static Optional<byte[]> readBounded(Object path) {
+        if (!(path instanceof String file)) {
+            return Optional.empty();
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(file),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            byte[] head = in.readNBytes(UPLOADED_LOG_LIMIT_BYTES + 1);
+            if (head.length <= UPLOADED_LOG_LIMIT_BYTES) {
+                return Optional.of(head);
+            }
+            byte[] marker = UPLOAD_TRUNCATED.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] kept = java.util.Arrays.copyOf(head, UPLOADED_LOG_LIMIT_BYTES + marker.length);
+            System.arraycopy(marker, 0, kept, UPLOADED_LOG_LIMIT_BYTES, marker.length);
+            return Optional.of(kept);
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return Optional.empty();
         }
     }
 

@@ -43,6 +43,14 @@ public class WorkerRestFilter extends OncePerRequestFilter {
             DrDrillProcess.Variables.RTO_SECONDS.name(), DrDrillProcess.Variables.RESTORED_FILE_KEY.name(),
             DrDrillProcess.Variables.FAILED_STAGE.name(), DrDrillProcess.Variables.ERROR_TYPE.name(),
             DrDrillProcess.Variables.ERROR_MESSAGE.name());
+    /**
+     * What goes back with the records, by name and the only REST type it may have: the worker's id and the
+     * recall's logs as bytes (never a serialized object); the server writes the logs under names of its own.
+     */
+    private static final Map<String, String> RETURNED = Map.of(
+            DrDrillProcess.Variables.RESTORE_WORKER.name(), "String",
+            DrDrillProcess.Variables.RECALL_STDOUT_UPLOAD.name(), "Bytes",
+            DrDrillProcess.Variables.RECALL_STDERR_UPLOAD.name(), "Bytes");
     private static final int MAX_BODY_BYTES = 16 << 20;
 
     private final IdentityService identity;
@@ -92,6 +100,13 @@ public class WorkerRestFilter extends OncePerRequestFilter {
                 if (variables != null && variables.isObject()) {
                     for (var names = variables.fieldNames(); names.hasNext(); ) {
                         String name = names.next();
+                        if (RETURNED.containsKey(name)) {
+                            String type = variables.path(name).path("type").asText("");
+                            if (!RETURNED.get(name).equalsIgnoreCase(type)) {
+                                return "set the variable '" + name + "' as type '" + type + "'";
+                            }
+                            continue;
+                        }
                         if (field.equals("localVariables") || !REPORTED.contains(name)) {
                             return "set the variable '" + name + "'";
                         }

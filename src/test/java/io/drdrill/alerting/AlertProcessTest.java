@@ -11,6 +11,7 @@ import io.drdrill.testsupport.TestBundle;
 import io.drdrill.testsupport.WebhookReceiver;
 import jakarta.mail.internet.MimeMessage;
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -35,6 +36,8 @@ import java.util.Map;
 
 import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_FAILED;
 import static io.drdrill.process.DrDrillProcess.Elements.END_DRILL_PASSED;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_ALERT_RESTORE_WAITING;
+import static io.drdrill.process.DrDrillProcess.Elements.TASK_RESTORE_AT_SITE;
 import static io.drdrill.process.DrDrillProcess.Elements.TASK_SEND_ALERT_ON_FAILURE;
 import static io.drdrill.process.DrDrillProcess.Variables.ALERT_DELIVERY;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
@@ -250,6 +253,76 @@ class AlertProcessTest {
                 .isInstanceOf(org.camunda.bpm.engine.AuthorizationException.class)
                 .hasMessageContaining("variable 'alertDelivery' is set by this server, not by callers");
         assertThat(WEBHOOK.requests()).isEmpty();
+    }
+
+    @Test
+    void aRestoreNoWorkerOfItsSiteTakesIsAlertedAfterTheWaitAndTheDrillKeepsWaitingForItsWorker() throws Exception {
+        // Given a drill of site dc-x, whose site has no worker, waiting at its restore
+        TestBundle bundle = TestBundle.create(dir).withManifestTweak(manifest ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("restore")).put("site", "dc-x")).write();
+        ProcessInstance drill = start(bundle);
+        runJobsServingNoRestore(drill);
+        assertThat(drill).isWaitingAt(TASK_RESTORE_AT_SITE);
+        Job timer = managementService().createJobQuery().processInstanceId(drill.getId()).timers().singleResult();
+        assertThat(timer.getDuedate()).isAfter(java.util.Date.from(java.time.Instant.now().plusSeconds(14 * 60)));
+
+        // When the configured wait (PT15M) has passed and the engine runs the timer and the alert job
+        try {
+            ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plusSeconds(16 * 60)));
+            runJobsServingNoRestore(drill);
+        } finally {
+            ClockUtil.reset();
+        }
+
+        // Then the webhook and the mail recipients were told the restore waits for a worker at dc-x
+        WebhookReceiver.Request request = single(WEBHOOK.requests());
+        JsonNode body = TestBundle.JSON.readTree(request.body());
+        String manifest = bundle.manifestPath().toRealPath().toString();
+        assertThat(body.path("alert").asText()).isEqualTo("restore_waiting");
+        assertThat(body.path("site").asText()).isEqualTo("dc-x");
+        assertThat(body.path("manifest").asText()).isEqualTo(manifest);
+        assertThat(body.path("waiting_since").asText()).isNotBlank();
+        assertThat(body.path("process_instance_id").asText()).isEqualTo(drill.getId());
+        assertThat(body.path("text").asText()).startsWith("DR drill WAITING: " + manifest
+                + ": restore waiting for a worker at site dc-x since ");
+        MimeMessage mail = single(mails());
+        assertThat(mail.getSubject()).isEqualTo("[dr-drill] RESTORE WAITING at site dc-x: " + manifest);
+        assertThat(mail.getContent().toString()).contains("Site: dc-x", "--site dc-x");
+
+        // and the drill still waits for its worker; when one comes, it passes and nothing more is sent
+        assertThat(drill).isWaitingAt(TASK_RESTORE_AT_SITE).hasPassed(TASK_ALERT_RESTORE_WAITING);
+        runJobs(drill);
+        assertThat(drill).isEnded().hasPassed(END_DRILL_PASSED);
+        assertThat(WEBHOOK.requests()).hasSize(1);
+    }
+
+    @Test
+    void aDrillWhoseWorkerTakesTheRestoreInTimeSendsNoWaitAlert() throws Exception {
+        // Given a drill whose restore the worker of its site takes at once
+        TestBundle bundle = TestBundle.create(dir).write();
+        ProcessInstance drill = start(bundle);
+
+        // When it runs to its end, and the wait would have passed since
+        runJobs(drill);
+        try {
+            ClockUtil.setCurrentTime(java.util.Date.from(java.time.Instant.now().plusSeconds(16 * 60)));
+            assertThat(due(drill)).isEmpty();
+        } finally {
+            ClockUtil.reset();
+        }
+
+        // Then no wait alert was sent (nor any other: a first pass says nothing) and no timer is left
+        assertThat(drill).isEnded().hasPassed(END_DRILL_PASSED).hasNotPassed(TASK_ALERT_RESTORE_WAITING);
+        assertThat(WEBHOOK.requests()).isEmpty();
+        assertThat(mails()).isEmpty();
+        assertThat(managementService().createJobQuery().processInstanceId(drill.getId()).count()).isZero();
+    }
+
+    /** Runs due jobs without serving the restore task: the drill waits there as for a site without workers. */
+    private static void runJobsServingNoRestore(ProcessInstance drill) {
+        for (List<Job> jobs = due(drill); !jobs.isEmpty(); jobs = due(drill)) {
+            jobs.forEach(job -> managementService().executeJob(job.getId()));
+        }
     }
 
     private static TestBundle tampered(TestBundle bundle) throws IOException {

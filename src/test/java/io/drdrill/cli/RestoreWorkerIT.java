@@ -58,6 +58,10 @@ class RestoreWorkerIT {
         slowBundle("slow", 6);
         slowBundle("slow-term", 30);
         slowBundle("slow-server", 12);
+        TestBundle.create(catalog.resolve("at-dc-b")).withCopyBackup(false)
+                .withScript("#!/bin/sh\nset -eu\necho \"recalled at dc-b\"\ncp \"$1\" \"$4/\"\n")
+                .withManifestTweak(manifest -> ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("restore"))
+                        .put("site", "dc-b")).write();
         try (Connection postgres = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
              Statement sql = postgres.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
@@ -119,6 +123,27 @@ class RestoreWorkerIT {
         assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(rest("GET", "/external-task/count?locked=true&processInstanceId=" + id, admin(), null).body())
                 .contains("\"count\":0");
+    }
+
+    @Test
+    void aWorkerStartedWithSiteRestoresTheDrillOfThatSiteAndTheServerKeepsItsRecallLog() throws Exception {
+        // Given a worker at site dc-b, and a manifest whose restore.site is dc-b
+        worker("w7", 60, "--site", "dc-b");
+
+        // When an operator's drill of that manifest is started on the server
+        String id = startDrill("at-dc-b/manifest.json");
+
+        // Then that worker restored it, and the report names the site, the worker and the server's copy of the log
+        assertThat(awaitVariable(id, "drillStatus", Duration.ofSeconds(90))).isEqualTo("passed");
+        Path evidence = root.resolve("evidence").resolve(variable(id, "runId"));
+        JsonNode notes = TestBundle.JSON.readTree(evidence.resolve("dr-report.json").toFile()).path("notes");
+        assertThat(notes.path("restore_site").asText()).isEqualTo("dc-b");
+        assertThat(notes.path("restore_worker").asText()).startsWith("site-worker@");
+        assertThat(notes.path("restore_worker_user").asText()).isEqualTo("site-worker");
+        Path stdout = evidence.resolve("restore").resolve("recall-stdout.log");
+        assertThat(notes.path("restore_stdout_log").asText()).isEqualTo(stdout.toString());
+        assertThat(Files.readString(stdout)).isEqualTo("recalled at dc-b\n");
+        assertThat(Files.readString(root.resolve("w7.log"))).contains("at site dc-b", "restored and checked");
     }
 
     @Test
@@ -221,12 +246,14 @@ class RestoreWorkerIT {
                 "--drdrill.data-dir=" + root.resolve("var"), "--drdrill.restore.in-process-worker=false");
     }
 
-    private static Process worker(String name, int lockSeconds) throws IOException {
-        Process worker = start(root.resolve(name + ".log"), Map.of(), "worker",
+    private static Process worker(String name, int lockSeconds, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("worker",
                 "--engine-url", "http://127.0.0.1:" + port + "/engine-rest", "--user", "site-worker",
                 "--password-file", passwordFile.toString(), "--manifests-dir", catalog.toString(),
                 "--evidence-dir", root.resolve(name + "-evidence").toString(), "--lock-seconds",
-                String.valueOf(lockSeconds));
+                String.valueOf(lockSeconds)));
+        args.addAll(List.of(more));
+        Process worker = start(root.resolve(name + ".log"), Map.of(), args.toArray(String[]::new));
         WORKERS.add(worker);
         return worker;
     }

@@ -317,6 +317,44 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void aManifestWithoutRestoreSiteRestoresAtTheDefaultSite() throws IOException {
+        // Given a manifest that names no recovery site
+        ObjectNode manifest = validManifest();
+
+        // When it is loaded
+        Manifest loaded = load(manifest);
+
+        // Then its restore runs at the site called default
+        assertThat(loaded.restore().site()).isEmpty();
+        assertThat(loaded.restore().siteOrDefault()).isEqualTo(RestoreSite.DEFAULT).isEqualTo("default");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dc-b", "eu_west.1", "A", "x23456789012345678901234567890123456789012345678901234567890123"})
+    void aRestoreSiteOfLettersDigitsDotsUnderscoresAndDashesIsKept(String site) throws IOException {
+        // Given a manifest naming a recovery site of up to 63 such characters
+        ObjectNode manifest = validManifest();
+        ((ObjectNode) manifest.get("restore")).put("site", site);
+
+        // When / Then the site is kept as written
+        assertThat(load(manifest).restore().siteOrDefault()).isEqualTo(site);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"dc b\"", "\"dc/b\"", "\"../b\"", "\"\"", "\"  \"", "\"dc\\nb\"", "\"sité\"", "7", "true",
+            "\"x234567890123456789012345678901234567890123456789012345678901234\""})
+    void aRestoreSiteThatIsNotASiteNameIsRefusedInOneLine(String rawValue) throws IOException {
+        // Given a manifest whose restore.site is not a name of letters, digits, '.', '_', '-' of at most 63 characters
+        ObjectNode manifest = with(validManifest(), "restore.site", rawValue);
+
+        // When / Then loading it fails naming restore.site, in one line
+        assertThatThrownBy(() -> load(manifest))
+                .isInstanceOf(InvalidManifestException.class)
+                .hasMessageStartingWith("manifest field restore.site: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void restoreWithoutScriptAndWithoutCopyBackupIsRejected() throws IOException {
         // Given a restore section that would restore nothing
         ObjectNode manifest = without(validManifest(), "restore.script");

@@ -113,7 +113,10 @@ class DrDrillModelTest {
         DrillSettings settings = new DrillSettings(dir, dir.resolve("evidence"), List.of(), false, true);
         EvidenceWriter writer = new EvidenceWriter();
         Mocks.register(DrDrillProcess.Delegates.DRILL_START_LISTENER, new DrillStartListener(settings, writer, catalog));
-        Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog));
+        Mocks.register(DrDrillProcess.Delegates.LOAD_MANIFEST, new LoadManifestDelegate(steps, catalog, RestoreWorkerSettings.defaults()));
+        Mocks.register(DrDrillProcess.Delegates.RESTORE_EVIDENCE_LISTENER, new RestoreEvidenceListener());
+        Mocks.register(DrDrillProcess.Delegates.RESTORE_WAITING_ALERT, new io.drdrill.alerting.RestoreWaitingAlertDelegate(
+                new AlertDispatch(List.of(), java.time.Clock.systemUTC()), EvidenceLinks.none()));
         Mocks.register(DrDrillProcess.Delegates.EVIDENCE_LISTENER, new EvidenceListener(writer));
         Mocks.register(DrDrillProcess.Delegates.PASSED_DRILL_GUARD, new PassedDrillGuard());
         Mocks.register(DrDrillProcess.Delegates.SEND_ALERT, new SendAlertDelegate(
@@ -272,6 +275,32 @@ class DrDrillModelTest {
         StepRecord record = DrDrillProcess.Variables.stepRecord(StepName.VALIDATE_SBOM)
                 .from(Map.of(variable.getName(), variable.getValue())).orElseThrow();
         assertThat(record.facts()).containsEntry("detail", longFact);
+    }
+
+    @Test
+    void aServersInProcessWorkerServesOnlyTheRestoresOfItsOwnSite() throws Exception {
+        // Given a server whose in-process worker is at site dc-b, a drill of the default site and one of dc-b
+        InProcessRestoreWorker siteB = new InProcessRestoreWorker(processEngine, steps, new DrillProgress(),
+                new RestoreWorkerSettings(null, null, null, null, null, null, "dc-b", null), false);
+        ProcessInstance atDefault = start(TestBundle.create(dir.resolve("default-site")).write());
+        ProcessInstance atB = start(TestBundle.create(dir.resolve("site-b")).withManifestTweak(manifest ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("restore")).put("site", "dc-b")).write());
+        runJobsOnly(atDefault);
+        runJobsOnly(atB);
+
+        // When its poller asks for due restores
+        List<InProcessRestoreWorker.Served> served = siteB.serve(null);
+
+        // Then it restored the dc-b drill only; the default site's drill still waits for a worker of its site
+        assertThat(served).hasSize(1);
+        assertThat(drillOf(served.get(0))).isEqualTo(atB.getId());
+        assertThat(atDefault).isWaitingAt(TASK_RESTORE_AT_SITE);
+        assertThat(siteB.serve(null)).isEmpty();
+    }
+
+    private String drillOf(InProcessRestoreWorker.Served served) {
+        return processEngine.getHistoryService().createHistoricExternalTaskLogQuery()
+                .externalTaskId(served.taskId()).list().get(0).getProcessInstanceId();
     }
 
     @Test

@@ -11,7 +11,9 @@ import io.drdrill.evidence.CanonicalJson;
 import io.drdrill.evidence.DrillAttestation;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.ReviewEvidence;
+import io.drdrill.evidence.SignoffEvidence;
 import io.drdrill.process.DrDrillProcess;
+import io.drdrill.release.ReleaseSignoffProcess;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
@@ -226,6 +228,64 @@ class AuditTrailProcessTest {
         assertThat(out.toString()).contains("ok         " + EvidencePaths.ENGINE_HISTORY_FILE);
     }
 
+    @Test
+    void aReleaseSignOffIsBoundAndTheDrillsEngineHistoryIsWrittenAgainWhenTheReleaseEnds() throws IOException {
+        // Given a release whose drill passed and ended, its engine history written, waiting for approval
+        IdentityService identity = engine.getIdentityService();
+        if (identity.createUserQuery().userId("adam").count() == 0) {
+            if (identity.createGroupQuery().groupId("release-approvers").count() == 0) {
+                identity.saveGroup(identity.newGroup("release-approvers"));
+            }
+            identity.saveUser(identity.newUser("adam"));
+            identity.createMembership("adam", "release-approvers");
+        }
+        TestBundle bundle = TestBundle.create(dir.resolve("bundle")).write();
+        identity.setAuthenticatedUserId("olivia");
+        ProcessInstance release;
+        try {
+            release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
+                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
+                            ReleaseSignoffProcess.Variables.RELEASE_NAME.name(), "shop",
+                            ReleaseSignoffProcess.Variables.RELEASE_VERSION.name(), "2.4.1"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        ProcessTests.runJobs(release);
+        String drillId = engine.getHistoryService().createHistoricProcessInstanceQuery()
+                .superProcessInstanceId(release.getId()).singleResult().getId();
+        EvidencePaths paths = paths(drillId);
+        runEngineHistoryJob(drillId);
+        String ended = Files.readString(paths.engineHistory());
+
+        // When an approver approves the release (the report is issued again, naming the sign-off) and it ends
+        identity.setAuthentication("adam", List.of("release-approvers"));
+        try {
+            org.camunda.bpm.engine.task.Task approval = taskService().createTaskQuery()
+                    .processInstanceId(release.getId()).singleResult();
+            taskService().claim(approval.getId(), "adam");
+            taskService().complete(approval.getId(), Map.of(ReleaseSignoffProcess.Variables.DECISION.name(), "approve"));
+        } finally {
+            identity.clearAuthentication();
+        }
+        assertThat(release).isEnded();
+        runEngineHistoryJob(release.getId());
+
+        // Then the live log bound the sign-off to the drill's run, and the drill's engine history binds it too
+        Path signoff = paths.evidenceDir().resolve(SignoffEvidence.FILE);
+        List<JsonNode> bound = bindings(drillId);
+        assertThat(files(bound.get(bound.size() - 1))).containsEntry(SignoffEvidence.FILE, TestBundle.sha256(signoff))
+                .containsEntry(EvidencePaths.REPORT_FILE, TestBundle.sha256(paths.report()));
+        List<Map<String, Object>> lines = withoutChain(paths.engineHistory(), drillId);
+        assertThat(CanonicalJson.of(lines.get(lines.size() - 1))).contains(SignoffEvidence.FILE,
+                TestBundle.sha256(signoff), TestBundle.sha256(paths.report()));
+        assertThat(Files.readString(paths.engineHistory())).isNotEqualTo(ended);
+        // and the attestation names the approver and verifies with every subject
+        assertThat(cli("verify-attestation", "--key", PUBLIC_KEY.toString(), "--restore-dir",
+                restoreDir(paths).toString(), paths.attestation().toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ok         " + EvidencePaths.ENGINE_HISTORY_FILE + " sha256:"
+                + TestBundle.sha256(paths.engineHistory()));
+    }
+
     private void runEngineHistoryJob(String processInstanceId) {
         List<Job> jobs = engine.getManagementService().createJobQuery().list().stream()
                 .filter(job -> job instanceof JobEntity entity && EngineHistoryJob.TYPE.equals(entity.getJobHandlerType())
@@ -258,19 +318,23 @@ class AuditTrailProcessTest {
         }
     }
 
-    private Object variable(ProcessInstance drill, String name) {
-        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(drill.getId())
+    private Object variable(String processInstanceId, String name) {
+        return engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
                 .variableName(name).singleResult().getValue();
     }
 
     private String runId(ProcessInstance drill) {
-        return (String) variable(drill, DrDrillProcess.Variables.RUN_ID.name());
+        return (String) variable(drill.getId(), DrDrillProcess.Variables.RUN_ID.name());
     }
 
     private EvidencePaths paths(ProcessInstance drill) {
-        Path dir = Path.of(String.valueOf(variable(drill, DrDrillProcess.Variables.EVIDENCE_DIR.name())));
-        return new EvidencePaths(Path.of(String.valueOf(variable(drill, DrDrillProcess.Variables.REPORT_PATH.name()))),
-                Path.of(String.valueOf(variable(drill, DrDrillProcess.Variables.EVENTS_PATH.name()))), dir);
+        return paths(drill.getId());
+    }
+
+    private EvidencePaths paths(String drillId) {
+        Path dir = Path.of(String.valueOf(variable(drillId, DrDrillProcess.Variables.EVIDENCE_DIR.name())));
+        return new EvidencePaths(Path.of(String.valueOf(variable(drillId, DrDrillProcess.Variables.REPORT_PATH.name()))),
+                Path.of(String.valueOf(variable(drillId, DrDrillProcess.Variables.EVENTS_PATH.name()))), dir);
     }
 
     private static Path restoreDir(EvidencePaths paths) throws IOException {

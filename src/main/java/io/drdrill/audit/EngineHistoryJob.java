@@ -19,6 +19,8 @@ import org.camunda.bpm.engine.impl.jobexecutor.JobHandlerConfiguration;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.JobEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.MessageEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
@@ -49,6 +51,7 @@ public class EngineHistoryJob extends AbstractProcessEnginePlugin {
 
     /** The job's handler type; its configuration is the id of the process instance that ended. */
     public static final String TYPE = "drdrill-engine-history";
+    private static final Logger LOG = LoggerFactory.getLogger(EngineHistoryJob.class);
 
     private final ObjectProvider<EngineHistory> history;
     private final ObjectProvider<EvidenceWriter> writer;
@@ -143,6 +146,9 @@ public class EngineHistoryJob extends AbstractProcessEnginePlugin {
             EvidencePaths paths = new EvidencePaths(report.get(), DrDrillProcess.Variables.EVENTS_PATH.from(variables)
                     .orElse(dir.get().resolve(EvidencePaths.EVENTS_FILE)), dir.get());
             if (!Files.isDirectory(paths.evidenceDir(), LinkOption.NOFOLLOW_LINKS)) {
+                // removed since (or never shared with this node): nothing to write beside, nothing to retry
+                LOG.warn("engine history of {} not written: evidence folder {} is missing", drillId,
+                        paths.evidenceDir());
                 return;
             }
             try {

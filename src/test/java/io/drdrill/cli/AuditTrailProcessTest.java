@@ -8,7 +8,6 @@ import io.drdrill.audit.EngineHistoryJob;
 import io.drdrill.audit.HistoryLines;
 import io.drdrill.evidence.AuditChain;
 import io.drdrill.evidence.CanonicalJson;
-import io.drdrill.evidence.DrillAttestation;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.ReviewEvidence;
 import io.drdrill.evidence.SignoffEvidence;

@@ -1,6 +1,8 @@
 package io.drdrill.audit;
 
 import io.drdrill.evidence.AuditChain;
+import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.process.EvidenceObserver;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
@@ -18,11 +20,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,19 +34,20 @@ import java.util.Map;
  * The live audit log: a history event handler beside the engine's database handler. The lines of one command are
  * kept until its transaction commits, then appended to {@code <drdrill.audit.dir>/audit-YYYY-MM-DD-<node>.ndjson}
  * (UTC date; node = {@code drdrill.audit.node}, default the host name), continuing the file's hash chain, and
- * forced to disk; work that rolls back writes nothing. On only when {@code drdrill.audit.dir} is set.
+ * forced to disk; work that rolls back writes nothing. A command that wrote a drill's evidence (the verdict, a
+ * review, a sign-off) also leaves a line binding those files by their SHA-256 to the run, after its history lines.
+ * On only when {@code drdrill.audit.dir} is set.
  */
 @Component
 @ConditionalOnProperty("drdrill.audit.dir")
-public class AuditLog extends AbstractProcessEnginePlugin {
+public class AuditLog extends AbstractProcessEnginePlugin implements EvidenceObserver {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
 
     private final Path dir;
     private final String node;
     private final Clock clock;
-    private final Map<CommandContext, List<Pending>> pending =
-            Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<CommandContext, Batch> pending = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public AuditLog(@Value("${drdrill.audit.dir}") Path dir, @Value("${drdrill.audit.node:}") String node) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -71,8 +76,7 @@ public class AuditLog extends AbstractProcessEnginePlugin {
         public void handleEvent(HistoryEvent event) {
             // mapped now (the engine reuses event objects for later events of the same instance), but this handler
             // runs before the database handler, which gives new events their ids: the id is read at commit
-            HistoryLines.live(event).ifPresent(line -> pending
-                    .computeIfAbsent(Context.getCommandContext(), AuditLog.this::afterCommit)
+            HistoryLines.live(event).ifPresent(line -> batch(Context.getCommandContext()).lines
                     .add(new Pending(line, event)));
         }
 
@@ -91,20 +95,61 @@ public class AuditLog extends AbstractProcessEnginePlugin {
         }
     }
 
-    private List<Pending> afterCommit(CommandContext context) {
-        context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, committed -> write(context));
-        context.getTransactionContext().addTransactionListener(TransactionState.ROLLED_BACK,
-                rolledBack -> pending.remove(context));
-        return new ArrayList<>();
+    /** A drill's evidence to bind once the command commits. */
+    private record Bound(String runId, String processInstanceId, EvidencePaths paths) {
     }
 
-    private void write(CommandContext context) {
-        List<Pending> events = pending.remove(context);
-        if (events == null || events.isEmpty()) {
+    /** What one command leaves for the log: its history lines, then its drills' evidence (one line per folder). */
+    private static final class Batch {
+        final List<Pending> lines = new ArrayList<>();
+        final Map<Path, Bound> bound = new LinkedHashMap<>();
+    }
+
+    /**
+     * Binds the evidence a command wrote: once it commits, a line after its history lines names the run, the
+     * process instance and each file's SHA-256 as the file stands then. Written again, bound again.
+     */
+    @Override
+    public void written(String runId, String processInstanceId, EvidencePaths paths) {
+        CommandContext context = Context.getCommandContext();
+        if (context == null) {
+            write(List.of(), List.of(new Bound(runId, processInstanceId, paths)));
             return;
         }
+        batch(context).bound.put(paths.evidenceDir(), new Bound(runId, processInstanceId, paths));
+    }
+
+    private Batch batch(CommandContext context) {
+        return pending.computeIfAbsent(context, this::afterCommit);
+    }
+
+    private Batch afterCommit(CommandContext context) {
+        context.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, committed -> {
+            Batch batch = pending.remove(context);
+            if (batch != null) {
+                write(batch.lines, List.copyOf(batch.bound.values()));
+            }
+        });
+        context.getTransactionContext().addTransactionListener(TransactionState.ROLLED_BACK,
+                rolledBack -> pending.remove(context));
+        return new Batch();
+    }
+
+    private void write(List<Pending> events, List<Bound> bound) {
         List<Map<String, Object>> lines = new ArrayList<>(events.stream().map(Pending::withId).toList());
         lines.sort(HistoryLines.ORDER);
+        Instant now = clock.instant();
+        for (Bound evidence : bound) {
+            try {
+                lines.add(EngineHistory.binding(evidence.runId(), evidence.processInstanceId(), evidence.paths(), now));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("audit log: the evidence of {} in {} is not bound: {}", evidence.runId(),
+                        evidence.paths().evidenceDir(), e.toString());
+            }
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
         Path file = today();
         try {
             AuditChain.append(file, lines);

@@ -1,7 +1,10 @@
 package io.drdrill.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drdrill.evidence.AuditChain;
 import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.process.DrDrillProcess;
 import io.drdrill.step.Sha256;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -20,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,11 +37,13 @@ import java.util.Optional;
  * The audit lines of drills that already ran, read from the engine's history tables through the same mapping the
  * live log uses ({@link HistoryLines}), in {@link HistoryLines#ORDER}. Reads run inside one engine command so a
  * serialized variable's text is loaded from its byte array. Also writes a headless drill's
- * {@value EvidencePaths#ENGINE_HISTORY_FILE}: its lines, chained, and a last line binding the report, events and
- * metrics by their SHA-256.
+ * {@value EvidencePaths#ENGINE_HISTORY_FILE}: its lines, chained, and a last line binding the report, events,
+ * metrics (and the review and sign-off the report names) by their SHA-256.
  */
 @Component
 public class EngineHistory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProcessEngineConfigurationImpl configuration;
 
@@ -130,18 +136,35 @@ public class EngineHistory {
 
     /**
      * Writes the drill's engine history to its evidence folder: every line of the instance, then the binding
-     * line naming the report, events and metrics (those that exist) with their SHA-256.
+     * line naming its evidence files with their SHA-256 ({@link #binding}).
      */
     public void writeEvidence(String processInstanceId, EvidencePaths paths) throws IOException {
         List<Map<String, Object>> lines = new ArrayList<>(of(processInstanceId));
-        lines.add(binding(processInstanceId, paths));
+        lines.add(binding(runId(processInstanceId).orElse(null), processInstanceId, paths, Instant.now()));
         AuditChain.write(paths.engineHistory(), AuditChain.chain(lines));
     }
 
-    static Map<String, Object> binding(String processInstanceId, EvidencePaths paths) throws IOException {
+    /** The drill's run id as its own history records it. */
+    private Optional<String> runId(String processInstanceId) {
+        return configuration.getCommandExecutorTxRequired().execute(context -> history()
+                .createHistoricVariableInstanceQuery().processInstanceId(processInstanceId)
+                .variableName(DrDrillProcess.Variables.RUN_ID.name()).list().stream()
+                .map(variable -> variable.getValue() instanceof String text ? text : null)
+                .filter(java.util.Objects::nonNull).findFirst());
+    }
+
+    /**
+     * The line that binds a drill's evidence to its run: {@code dr-report.json}, {@code dr-events.ndjson},
+     * {@code drill-metrics.json} and the review and release sign-off the report names, those that exist, each
+     * with its SHA-256 as the file is now.
+     */
+    public static Map<String, Object> binding(String runId, String processInstanceId, EvidencePaths paths,
+                                              Instant time) throws IOException {
+        List<Path> bound = new ArrayList<>(List.of(paths.report(), paths.events(), paths.metrics()));
+        linked(paths.report()).forEach(name -> bound.add(paths.evidenceDir().resolve(name)));
         List<Object> files = new ArrayList<>();
-        for (Path file : List.of(paths.report(), paths.events(), paths.metrics())) {
-            if (Files.isRegularFile(file)) {
+        for (Path file : bound) {
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("name", file.getFileName().toString());
                 entry.put("sha256", Sha256.of(file));
@@ -151,8 +174,30 @@ public class EngineHistory {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "evidence");
         line.put("event_type", "bound");
+        line.put("time", HistoryLines.time(Date.from(time)));
+        line.put("run_id", runId);
         line.put("process_instance_id", processInstanceId);
         line.put("files", files);
         return line;
+    }
+
+    /** The records the report links (its review, its release sign-off), by their plain file names. */
+    private static List<String> linked(Path report) {
+        List<String> names = new ArrayList<>();
+        try {
+            if (!Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS)) {
+                return names;
+            }
+            JsonNode json = JSON.readTree(report.toFile());
+            for (String key : List.of("review", "release_signoff")) {
+                String name = json.path(key).path("file").asText("");
+                if (name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,254}")) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // a report that is not JSON binds by its digest alone
+        }
+        return names;
     }
 }

@@ -15,6 +15,8 @@ import java.time.Instant;
 import static io.drdrill.process.DrDrillProcess.Variables.ACKNOWLEDGED;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_STATUS;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_TITLE;
+import static io.drdrill.process.DrDrillProcess.Variables.EVENTS_PATH;
+import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.REVIEWED_AT;
@@ -38,8 +40,12 @@ public class DrillReviewListener implements TaskListener {
     private final ReviewEvidence evidence = new ReviewEvidence();
     private final io.drdrill.evidence.EvidenceWriter writer;
 
-    public DrillReviewListener(io.drdrill.evidence.EvidenceWriter writer) {
+    private final EvidenceObserver observer;
+
+    public DrillReviewListener(io.drdrill.evidence.EvidenceWriter writer,
+                               org.springframework.beans.factory.ObjectProvider<EvidenceObserver> observers) {
         this.writer = writer;
+        this.observer = EvidenceObserver.all(observers);
     }
 
     @Override
@@ -68,10 +74,17 @@ public class DrillReviewListener implements TaskListener {
                 task.getProcessInstanceId(), task.getId(), DRILL_STATUS.from(task).orElse(null),
                 FAILED_STAGE.from(task).orElse(null), reviewer, note, reviewedAt));
         writer.attest(report, report.getParent());
+        observer.written(RUN_ID.require(task), task.getProcessInstanceId(), evidencePaths(task, report));
         REVIEWER.set(task, reviewer);
         REVIEWED_AT.set(task, reviewedAt);
         REVIEW_NOTE.set(task, note);
         REVIEW_PATH.set(task, file);
+    }
+
+    private static io.drdrill.evidence.EvidencePaths evidencePaths(DelegateTask task, Path report) {
+        return new io.drdrill.evidence.EvidencePaths(report,
+                EVENTS_PATH.from(task).orElse(report.resolveSibling(io.drdrill.evidence.EvidencePaths.EVENTS_FILE)),
+                EVIDENCE_DIR.from(task).orElse(report.getParent()));
     }
 
     /**

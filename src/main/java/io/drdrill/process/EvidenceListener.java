@@ -10,6 +10,8 @@ import io.drdrill.step.Words;
 
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,9 +56,17 @@ import static io.drdrill.process.DrDrillProcess.Variables.stepRecord;
 public class EvidenceListener implements ExecutionListener {
 
     private final EvidenceWriter writer;
+    private final EvidenceObserver observer;
 
     public EvidenceListener(EvidenceWriter writer) {
         this.writer = writer;
+        this.observer = EvidenceObserver.NONE;
+    }
+
+    @Autowired
+    public EvidenceListener(EvidenceWriter writer, ObjectProvider<EvidenceObserver> observers) {
+        this.writer = writer;
+        this.observer = EvidenceObserver.all(observers);
     }
 
     @Override
@@ -78,7 +88,9 @@ public class EvidenceListener implements ExecutionListener {
                 MAX_RPO_MINUTES.from(execution).orElse(null)));
         EvidencePaths paths = new EvidencePaths(REPORT_PATH.require(execution), EVENTS_PATH.require(execution),
                 EVIDENCE_DIR.require(execution));
-        writer.write(record(execution, status), paths);
+        DrillRecord record = record(execution, status);
+        writer.write(record, paths);
+        observer.written(record.runId(), execution.getProcessInstanceId(), paths);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.drdrill.release;
 
+import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.evidence.SignoffEvidence;
 import io.drdrill.process.DrDrillProcess;
+import io.drdrill.process.EvidenceObserver;
 import io.drdrill.signoff.SignoffDecision;
 import io.drdrill.signoff.SignoffRefused;
 import io.drdrill.signoff.SignoffRules;
@@ -14,6 +16,7 @@ import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
@@ -45,11 +48,14 @@ public class ReleaseSignoffListener implements TaskListener {
 
     private final io.drdrill.evidence.EvidenceWriter writer;
 
+    private final EvidenceObserver observer;
+
     public ReleaseSignoffListener(IdentityService identity, HistoryService history,
-                                  io.drdrill.evidence.EvidenceWriter writer) {
+                                  io.drdrill.evidence.EvidenceWriter writer, ObjectProvider<EvidenceObserver> observers) {
         this.identity = identity;
         this.history = history;
         this.writer = writer;
+        this.observer = EvidenceObserver.all(observers);
     }
 
     @Override
@@ -93,6 +99,10 @@ public class ReleaseSignoffListener implements TaskListener {
         Path report = DrDrillProcess.Variables.REPORT_PATH.from(drill).orElseThrow();
         Path file = evidence.write(report.getParent(), release(task, requester, drill), decision);
         writer.attest(report, report.getParent());
+        observer.written(DrDrillProcess.Variables.RUN_ID.from(drill).orElse(null), (String) drill.get("processInstanceId"),
+                new EvidencePaths(report, DrDrillProcess.Variables.EVENTS_PATH.from(drill)
+                        .orElse(report.resolveSibling(EvidencePaths.EVENTS_FILE)),
+                        DrDrillProcess.Variables.EVIDENCE_DIR.from(drill).orElse(report.getParent())));
         SIGNOFF_EVIDENCE.set(task, file);
     }
 

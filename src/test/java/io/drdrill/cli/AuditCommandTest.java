@@ -150,7 +150,9 @@ class AuditCommandTest {
         List<String> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             JsonNode node = JSON.readTree(line);
-            if (processInstanceId.equals(node.path("process_instance_id").asText())) {
+            // (the live log's lines binding the drill's evidence files have no row in the history tables)
+            if (processInstanceId.equals(node.path("process_instance_id").asText())
+                    && !"evidence".equals(node.path("type").asText())) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> fields = (Map<String, Object>) io.drdrill.evidence.CanonicalJson.plain(node);
                 fields.keySet().removeAll(List.of("seq", "prev_hash", "hash"));

@@ -161,8 +161,8 @@ class MultiNodeIT {
                             drill.node().hostname())
                     .isEqualTo(drill.kind().status);
         }
-        Instant lastVerdict = latest(rows("SELECT MAX(CREATE_TIME_) FROM ACT_HI_VARINST WHERE NAME_ = 'drillStatus'"));
-        Instant firstStart = latest(rows("SELECT MIN(START_TIME_) FROM ACT_HI_PROCINST WHERE PROC_DEF_KEY_ = 'dr-drill'"));
+        Instant lastVerdict = instant(rows("SELECT MAX(CREATE_TIME_) FROM ACT_HI_VARINST WHERE NAME_ = 'drillStatus'"));
+        Instant firstStart = instant(rows("SELECT MIN(START_TIME_) FROM ACT_HI_PROCINST WHERE PROC_DEF_KEY_ = 'dr-drill'"));
         // ... and the failed ones and the violations wait for a review, which an operator gives on either node
         reviewEveryFailedDrill(drills);
         awaitNoDrillRunning(Duration.ofMinutes(2));
@@ -379,7 +379,7 @@ class MultiNodeIT {
         return counts;
     }
 
-    private static Instant latest(List<List<String>> rows) {
+    private static Instant instant(List<List<String>> rows) {
         return Timestamp.valueOf(rows.get(0).get(0)).toInstant();
     }
 

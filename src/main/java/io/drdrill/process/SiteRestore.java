@@ -6,6 +6,7 @@ import io.drdrill.evidence.DrillEvent;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.policy.PolicyViolation;
 import io.drdrill.restore.RestoreRunner;
+import io.drdrill.restore.RestoreTurn;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.Progress;
 import io.drdrill.step.StepName;
@@ -132,8 +133,17 @@ public final class SiteRestore {
         }
     }
 
-    /** Runs both steps; a step that fails stops the task there. Never throws for what a step finds. */
+    /**
+     * Runs both steps; a step that fails stops the task there. Never throws for what a step finds. Restores into
+     * the same output folder take turns ({@link RestoreTurn}), from the restore to the check of the restored copy.
+     */
     public Outcome run(Request request, Progress progress) {
+        try (RestoreTurn turn = new RestoreTurn()) {
+            return run(request, progress, turn);
+        }
+    }
+
+    private Outcome run(Request request, Progress progress, RestoreTurn turn) {
         List<StepRecord> records = new ArrayList<>();
         Optional<Double> rto = Optional.empty();
         Optional<String> key = Optional.empty();
@@ -142,6 +152,7 @@ public final class SiteRestore {
             progress.stepStarted(step);
             try {
                 Manifest manifest = steps.reloadManifest(request.manifestPath(), request.manifestSha256());
+                turn.take(manifest.restore().outputDir(), manifest.backup().path());
                 StepResult result = steps.run(step, new DrillContext(manifest, request.now(), request.evidenceDir(),
                         rto, key, progress));
                 records.add(StepRecord.of(step, request.runId(), started, DrillEvent.Status.SUCCESS, result.notes(),

@@ -20,8 +20,14 @@ public final class HttpCalls {
     /** @param credentials {@code user:password}, or null for an anonymous call; body is JSON or null */
     public static HttpResponse<String> send(HttpClient http, String url, String method, String credentials,
                                             String body) throws IOException, InterruptedException {
+        return send(http, url, method, credentials, body, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #send(HttpClient, String, String, String, String)}, waiting up to {@code timeout} for the answer. */
+    public static HttpResponse<String> send(HttpClient http, String url, String method, String credentials,
+                                            String body, Duration timeout) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

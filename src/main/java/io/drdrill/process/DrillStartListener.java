@@ -22,6 +22,7 @@ import java.util.UUID;
 
 import static io.drdrill.process.DrDrillProcess.Variables.ACKNOWLEDGED;
 import static io.drdrill.process.DrDrillProcess.Variables.ALERT_DELIVERY;
+import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_READING;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_TITLE;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_URL;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_URL;
@@ -56,7 +57,7 @@ public class DrillStartListener implements ExecutionListener {
 
     /** Variables only this server sets; a start that carries one is refused. */
     static final List<ProcessVariable<?>> SERVER_SET = List.of(START_CHECKED, ALERT_DELIVERY, ACKNOWLEDGED, REVIEWER,
-            REVIEWED_AT, REVIEW_PATH);
+            REVIEWED_AT, REVIEW_PATH, BACKUP_READING);
     /** Business keys and task names live in 255-character columns. */
     private static final int MAX_TITLE_MANIFEST_CHARS = 160;
 
@@ -74,7 +75,8 @@ public class DrillStartListener implements ExecutionListener {
     public void notify(DelegateExecution execution) {
         for (ProcessVariable<?> own : SERVER_SET) {
             // a caller-set delivery record would mark channels as told and silence the drill's alert; a caller-set
-            // reviewer or acknowledgement would show a review nobody made
+            // reviewer or acknowledgement would show a review nobody made; a caller-set backup reading would report
+            // a payload check nobody made
             if (execution.getVariable(own.name()) != null) {
                 throw new AuthorizationException("variable '" + own.name() + "' is set by this server, not by callers");
             }

@@ -97,8 +97,9 @@ class DrDrillBackupReadProcessTest {
         JsonNode report = report(bundle);
         assertThat(report.path("schema").asText()).isEqualTo("dr_drill.v2");
         assertThat(report.path("notes").path("services_checked").asInt()).isEqualTo(5);
-        assertThat(report.path("notes").path(BackupPayloadCheck.READ_FACT).asText()).startsWith("once, with the digest");
-        assertThat(report.path("notes").path("backup_identity").asText()).isEqualTo(FileIdentity.of(bundle.backupPath()));
+        JsonNode notes = report.path("notes");
+        assertThat(notes.path(BackupPayloadCheck.READ_FACT).asText()).startsWith("once, with the digest");
+        assertThat(notes.path("backup_identity").asText()).isEqualTo(FileIdentity.of(bundle.backupPath()));
         List<JsonNode> events = events(bundle);
         assertThat(events).extracting(e -> e.path("step").asText()).containsExactly(
                 java.util.Arrays.stream(StepName.values()).map(StepName::id).toArray(String[]::new));

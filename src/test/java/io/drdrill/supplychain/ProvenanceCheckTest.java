@@ -63,7 +63,8 @@ class ProvenanceCheckTest {
             // Given an envelope naming the digest, followed by blank lines past 4 MiB
             String envelope = jsonText(dsseEnvelope(TestBundle.IN_TOTO_PAYLOAD_TYPE,
                     JSON.writeValueAsBytes(statement("backup.json", DIGEST))));
-            Path provenance = file("provenance.jsonl", envelope + "\n".repeat((int) ProvenanceCheck.MAX_PROVENANCE_BYTES));
+            Path provenance = file("provenance.jsonl",
+                    envelope + "\n".repeat((int) ProvenanceCheck.MAX_PROVENANCE_BYTES));
 
             // When / Then it is refused before it is parsed, naming the bound
             assertThatThrownBy(() -> check.verify(new Manifest.Provenance(provenance, List.of(), false, List.of(),

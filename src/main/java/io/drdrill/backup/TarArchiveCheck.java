@@ -42,12 +42,25 @@ public final class TarArchiveCheck {
         if (format != BackupFormat.TAR && format != BackupFormat.TAR_GZ) {
             throw new IllegalArgumentException("not an archive format: " + format);
         }
-        boolean gzip = format == BackupFormat.TAR_GZ;
-        String label = "backup " + backup.getFileName();
         if (!Files.isRegularFile(backup)) {
             throw new DrDrillError("backup " + backup + " does not exist or is not a regular file");
         }
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(backup), BUFFER)) {
+        try (InputStream in = Files.newInputStream(backup)) {
+            return verify(in, backup, format);
+        } catch (IOException e) {
+            throw new DrDrillError("backup " + backup + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The same check over the archive's bytes as they are read elsewhere; {@code backup} names it in messages. */
+    StepResult verify(InputStream in, Path backup, BackupFormat format) {
+        if (format != BackupFormat.TAR && format != BackupFormat.TAR_GZ) {
+            throw new IllegalArgumentException("not an archive format: " + format);
+        }
+        boolean gzip = format == BackupFormat.TAR_GZ;
+        String label = "backup " + backup.getFileName();
+        try {
+            InputStream file = new BufferedInputStream(in, BUFFER);
             byte[] head = peek(file, StrictTarInputStream.RECORD_SIZE);
             checkCompression(head, gzip, label);
             Tally tally;

@@ -8,11 +8,11 @@ import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.policy.Numbers;
 import io.drdrill.policy.PolicyGate;
 import io.drdrill.restore.CheckOutcome;
-import io.drdrill.restore.FileIdentity;
 import io.drdrill.restore.PostRestoreChecks;
 import io.drdrill.restore.RestoreResult;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Progress;
 import io.drdrill.step.Sha256;
 import io.drdrill.step.StepName;
@@ -30,6 +30,9 @@ import java.util.Map;
 
 /** The one place that knows every step: runs a step, by name, on a drill context. */
 public final class Drill implements DrillSteps {
+
+    /** The restored copy's identity on the machine that hashed it ({@link FileIdentity#onThisMachine}). */
+    public static final String RESTORED_IDENTITY_FACT = "restored_identity";
 
     private final ManifestLoader manifests = new ManifestLoader();
     private final BackupDigestCheck digest = new BackupDigestCheck();
@@ -68,8 +71,10 @@ public final class Drill implements DrillSteps {
         Manifest manifest = context.manifest();
         Manifest.Backup backup = manifest.backup();
         return switch (step) {
-            case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256(), context.progress());
-            case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path(), backup.format());
+            case VERIFY_BACKUP_DIGEST -> digest.verify(backup.path(), backup.sha256(), backup.format(),
+                    context.progress());
+            case VERIFY_BACKUP_PAYLOAD -> payload.verify(backup.path(), backup.format(), backup.sha256(),
+                    context.backupReading(), context.progress());
             case VALIDATE_SBOM -> sbom.verify(manifest.sbom(), backup.sha256());
             case VALIDATE_PROVENANCE -> provenance.verify(manifest.provenance(), backup.sha256());
             case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR),
@@ -161,8 +166,15 @@ public final class Drill implements DrillSteps {
             throw new DrDrillError("restored backup " + restored + " cannot be read: " + e.getMessage(), e);
         }
         String actual;
+        String identity;
         try {
+            String before = FileIdentity.onThisMachine(restored);
             actual = Sha256.of(restored, progress);
+            identity = FileIdentity.onThisMachine(restored);
+            if (!identity.equals(before)) {
+                throw new DrDrillError("restored backup " + restored + " changed while it was hashed ("
+                        + FileIdentity.change(before, identity) + ")");
+            }
         } catch (IOException e) {
             throw new DrDrillError("restored backup " + restored + " cannot be read: " + e.getMessage(), e);
         }
@@ -170,7 +182,10 @@ public final class Drill implements DrillSteps {
             throw new DrDrillError("restored backup digest mismatch: expected sha256:" + manifest.backup().sha256()
                     + ", got sha256:" + actual);
         }
-        return StepResult.of("restored copy " + restored.getFileName() + " matches sha256:" + actual,
-                "restored_sha256", "sha256:" + actual);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("restored_sha256", "sha256:" + actual);
+        // the attestation takes the digest from here while the file keeps this identity
+        facts.put(RESTORED_IDENTITY_FACT, identity);
+        return new StepResult("restored copy " + restored.getFileName() + " matches sha256:" + actual, facts);
     }
 }

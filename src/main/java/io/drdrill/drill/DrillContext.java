@@ -1,6 +1,7 @@
 package io.drdrill.drill;
 
 import io.drdrill.manifest.Manifest;
+import io.drdrill.step.BackupReading;
 import io.drdrill.step.Progress;
 
 import java.nio.file.Path;
@@ -16,9 +17,16 @@ import java.util.Optional;
  * @param restoredFileKey identity of the file {@code restore_artifact} restored, checked by
  *                    {@code validate_restored_backup}
  * @param progress    where the long parts of a step say how far they got
+ * @param backupReading what {@code verify_backup_digest} read (digest, payload outcome, file identity), reported
+ *                    by {@code verify_backup_payload} without reading the backup again
  */
 public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
-                           Optional<String> restoredFileKey, Progress progress) {
+                           Optional<String> restoredFileKey, Progress progress, Optional<BackupReading> backupReading) {
+
+    public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
+                        Optional<String> restoredFileKey, Progress progress) {
+        this(manifest, now, evidenceDir, rtoSeconds, restoredFileKey, progress, Optional.empty());
+    }
 
     public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
                         Optional<String> restoredFileKey) {

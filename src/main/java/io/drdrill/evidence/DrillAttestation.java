@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Sha256;
 import io.drdrill.supplychain.DsseSigning;
 
@@ -80,7 +81,7 @@ public final class DrillAttestation {
         if (restored.isTextual() && "passed".equals(json.path("status").asText())) {
             Path file = Path.of(restored.asText());
             if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                subjects.add(subject(RESTORED_PREFIX + file.getFileName(), file));
+                subjects.add(restoredSubject(RESTORED_PREFIX + file.getFileName(), file, json.path("notes")));
             }
         }
         Map<String, Object> predicate = new LinkedHashMap<>();
@@ -112,6 +113,24 @@ public final class DrillAttestation {
         subject.put("name", name);
         subject.put("digest", Map.of("sha256", Sha256.of(file)));
         return subject;
+    }
+
+    /**
+     * The restored artifact by the digest {@code validate_restored_backup} took, while the file still has the
+     * identity it had then on this machine ({@code restored_identity}: device and inode, size, modification and
+     * change time, host and boot); otherwise (another host, the file replaced or written since) it is hashed again,
+     * so the subject always names the bytes that are there.
+     */
+    private static Map<String, Object> restoredSubject(String name, Path file, JsonNode notes) throws IOException {
+        String digest = notes.path("restored_sha256").asText("");
+        if (digest.matches("sha256:[0-9a-f]{64}")
+                && notes.path("restored_identity").asText("").equals(FileIdentity.onThisMachine(file))) {
+            Map<String, Object> subject = new LinkedHashMap<>();
+            subject.put("name", name);
+            subject.put("digest", Map.of("sha256", digest.substring("sha256:".length())));
+            return subject;
+        }
+        return subject(name, file);
     }
 
     /** One subject's check: {@code ok}, {@code mismatch}, {@code missing}, or {@code not checked}. */

@@ -1,6 +1,7 @@
 package io.drdrill.process;
 
 import io.drdrill.alerts.AlertDelivery;
+import io.drdrill.step.BackupReading;
 import io.drdrill.step.StepName;
 
 import java.nio.file.Path;
@@ -157,6 +158,12 @@ public final class DrDrillProcess {
         public static final ProcessVariable<Double> MAX_RTO_SECONDS = number("maxRtoSeconds");
         public static final ProcessVariable<Double> RTO_SECONDS = number("rtoSeconds");
         public static final ProcessVariable<Double> RPO_MINUTES = number("rpoMinutes");
+        /**
+         * What {@code verify_backup_digest} read: the digest, the payload outcome from the same bytes and the file's
+         * identity on the machine that read it; {@code verify_backup_payload} reports that outcome while the backup
+         * is still that file, instead of reading it again.
+         */
+        public static final ProcessVariable<BackupReading> BACKUP_READING = json("backupReading", BackupReading.class);
         /** Identity of the file the restore produced, checked by the restored-digest step. */
         public static final ProcessVariable<String> RESTORED_FILE_KEY = text("restoredFileKey");
         // the restore at the recovery site

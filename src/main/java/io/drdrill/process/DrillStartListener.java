@@ -22,6 +22,7 @@ import java.util.UUID;
 
 import static io.drdrill.process.DrDrillProcess.Variables.ACKNOWLEDGED;
 import static io.drdrill.process.DrDrillProcess.Variables.ALERT_DELIVERY;
+import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_READING;
 import static io.drdrill.process.DrDrillProcess.Variables.DRILL_TITLE;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_URL;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_URL;
@@ -59,7 +60,7 @@ public class DrillStartListener implements ExecutionListener {
             REVIEWED_AT, REVIEW_PATH, DrDrillProcess.Variables.RESTORE_SITE,
             DrDrillProcess.Variables.RESTORE_WORKER_WAIT_ALERT, DrDrillProcess.Variables.RESTORE_WAIT_ALERT_DELIVERY,
             DrDrillProcess.Variables.RESTORE_WORKER, DrDrillProcess.Variables.RECALL_STDOUT_UPLOAD,
-            DrDrillProcess.Variables.RECALL_STDERR_UPLOAD);
+            DrDrillProcess.Variables.RECALL_STDERR_UPLOAD, BACKUP_READING);
     /** Business keys and task names live in 255-character columns. */
     private static final int MAX_TITLE_MANIFEST_CHARS = 160;
 
@@ -77,7 +78,8 @@ public class DrillStartListener implements ExecutionListener {
     public void notify(DelegateExecution execution) {
         for (ProcessVariable<?> own : SERVER_SET) {
             // a caller-set delivery record would mark channels as told and silence the drill's alert; a caller-set
-            // reviewer or acknowledgement would show a review nobody made
+            // reviewer or acknowledgement would show a review nobody made; a caller-set backup reading would report
+            // a payload check nobody made
             if (execution.getVariable(own.name()) != null) {
                 throw new AuthorizationException("variable '" + own.name() + "' is set by this server, not by callers");
             }

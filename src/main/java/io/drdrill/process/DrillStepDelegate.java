@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.Map;
 
+import static io.drdrill.process.DrDrillProcess.Variables.BACKUP_READING;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_MESSAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.ERROR_TYPE;
 import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
@@ -85,13 +86,14 @@ public class DrillStepDelegate implements JavaDelegate {
                 MANIFEST_PATH.from(execution).orElseThrow(() -> new DrDrillError("the manifest was not loaded")),
                 MANIFEST_SHA256.require(execution));
         return new DrillContext(manifest, DrillNow.of(execution), EVIDENCE_DIR.require(execution),
-                RTO_SECONDS.from(execution), RESTORED_FILE_KEY.from(execution), shown);
+                RTO_SECONDS.from(execution), RESTORED_FILE_KEY.from(execution), shown, BACKUP_READING.from(execution));
     }
 
     private static void publish(DelegateExecution execution, StepResult.Measures measures) {
         measures.rtoSeconds().ifPresent(rto -> RTO_SECONDS.set(execution, rto));
         measures.rpoMinutes().ifPresent(rpo -> RPO_MINUTES.set(execution, rpo));
         measures.restoredFileKey().ifPresent(key -> RESTORED_FILE_KEY.set(execution, key));
+        measures.backupReading().ifPresent(reading -> BACKUP_READING.set(execution, reading));
     }
 
     private BpmnError fail(DelegateExecution execution, Instant started, String errorCode, String message,

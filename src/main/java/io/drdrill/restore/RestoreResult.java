@@ -8,7 +8,7 @@ import java.util.Optional;
  *                        drill's RTO
  * @param stdoutLog       recall script stdout, when a script ran
  * @param stderrLog       recall script stderr, when a script ran
- * @param restoredFileKey identity of the restored file as restored (see {@link FileIdentity})
+ * @param restoredFileKey identity of the restored file as restored (see {@link io.drdrill.step.FileIdentity})
  * @param containment     how the recall script was kept from outliving the restore, when a script ran
  */
 public record RestoreResult(Path restoredFile, double durationSeconds, Optional<Path> stdoutLog,

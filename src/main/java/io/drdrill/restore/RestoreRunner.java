@@ -2,6 +2,7 @@ package io.drdrill.restore;
 
 import io.drdrill.manifest.Manifest;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Progress;
 
 import java.io.File;

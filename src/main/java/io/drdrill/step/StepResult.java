@@ -33,10 +33,16 @@ public record StepResult(String notes, Map<String, Object> facts, Measures measu
      * @param rpoMinutes      the backup's age, measured by {@code enforce_policies}
      * @param restoredFileKey identity of the file {@code restore_artifact} restored, for
      *                        {@code validate_restored_backup}
+     * @param backupReading   what {@code verify_backup_digest} read, for {@code verify_backup_payload}
      */
-    public record Measures(Optional<Double> rtoSeconds, Optional<Double> rpoMinutes, Optional<String> restoredFileKey) {
+    public record Measures(Optional<Double> rtoSeconds, Optional<Double> rpoMinutes, Optional<String> restoredFileKey,
+                           Optional<BackupReading> backupReading) {
 
         public static final Measures NONE = new Measures(Optional.empty(), Optional.empty(), Optional.empty());
+
+        public Measures(Optional<Double> rtoSeconds, Optional<Double> rpoMinutes, Optional<String> restoredFileKey) {
+            this(rtoSeconds, rpoMinutes, restoredFileKey, Optional.empty());
+        }
 
         public static Measures restore(double rtoSeconds, String restoredFileKey) {
             return new Measures(Optional.of(rtoSeconds), Optional.empty(), Optional.of(restoredFileKey));
@@ -44,6 +50,10 @@ public record StepResult(String notes, Map<String, Object> facts, Measures measu
 
         public static Measures policy(double rtoSeconds, double rpoMinutes) {
             return new Measures(Optional.of(rtoSeconds), Optional.of(rpoMinutes), Optional.empty());
+        }
+
+        public static Measures read(BackupReading reading) {
+            return new Measures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(reading));
         }
     }
 }

@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drdrill.step.DrDrillError;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads the small JSON documents of the supply chain (SBOM, provenance) with a size bound. */
+/**
+ * Reads the small JSON documents of the supply chain (SBOM, provenance) with a size bound: each is held in memory
+ * whole as bytes and as a tree, so the bound is what keeps the heap bounded.
+ */
 final class JsonFiles {
 
     static final ObjectMapper JSON = new ObjectMapper()
@@ -25,11 +29,14 @@ final class JsonFiles {
         if (!Files.isRegularFile(file)) {
             throw new DrDrillError(what + " " + file + " does not exist or is not a regular file");
         }
-        try {
-            if (Files.size(file) > maxBytes) {
-                throw new DrDrillError(what + " " + file + " is larger than " + (maxBytes >> 20) + " MiB");
+        try (InputStream in = Files.newInputStream(file)) {
+            // read to the bound and one byte past it, not to what the size said: a file may grow meanwhile
+            byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > maxBytes) {
+                throw new DrDrillError(what + " " + file + " is larger than " + (maxBytes >> 20) + " MiB ("
+                        + Files.size(file) + " bytes): it is read into memory whole, and a bigger one is refused");
             }
-            return Files.readAllBytes(file);
+            return bytes;
         } catch (IOException e) {
             throw new DrDrillError(what + " " + file + " cannot be read: " + e.getMessage(), e);
         }

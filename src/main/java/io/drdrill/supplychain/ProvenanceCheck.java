@@ -24,7 +24,11 @@ import java.util.stream.Collectors;
  */
 public final class ProvenanceCheck {
 
-    static final long MAX_PROVENANCE_BYTES = 64L << 20;
+    /**
+     * A provenance file is read whole: 4 MiB is room for a few hundred Sigstore bundles or envelopes (the largest
+     * real-world one in the tests, a Sigstore bundle with its certificate, is 23 KB).
+     */
+    static final long MAX_PROVENANCE_BYTES = 4L << 20;
     private static final int LISTED_REASONS = 5;
     /** Records naming the backup that are checked before giving up (bounds the work a hostile file can cause). */
     static final int MAX_CANDIDATES = 32;

@@ -2,6 +2,7 @@ package io.drdrill.backup;
 
 import io.drdrill.manifest.BackupFormat;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Sha256;
 import io.drdrill.step.StepResult;
 import io.drdrill.testsupport.TestBundle;
@@ -49,10 +50,12 @@ class BackupChecksTest {
             // When it is verified
             StepResult outcome = check.verify(backup, sha);
 
-            // Then it passes and records digest and size
+            // Then it passes and records digest, size, the file's identity and the host that read it
             assertThat(outcome.facts()).containsExactly(
                     entry("backup_sha256", "sha256:" + sha),
-                    entry("backup_bytes", Files.size(backup)));
+                    entry("backup_bytes", Files.size(backup)),
+                    entry("backup_identity", FileIdentity.of(backup)),
+                    entry("backup_read_on", FileIdentity.host()));
             assertThat(outcome.notes()).contains("sha256:" + sha).contains("matches");
         }
 

@@ -3,6 +3,7 @@ package io.drdrill.drill;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
+import io.drdrill.step.FileIdentity;
 import io.drdrill.step.StepName;
 import io.drdrill.step.StepResult;
 import io.drdrill.testsupport.TestBundle;
@@ -62,7 +63,7 @@ class DrillTest {
     }
 
     @Test
-    void wholeBundleWithCopyBackupPassesEveryStep() {
+    void wholeBundleWithCopyBackupPassesEveryStep() throws IOException {
         // Given a complete bundle captured 30 minutes ago, restored by copying, with limits
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle"))
                 .withReadyServices(5)
@@ -86,7 +87,8 @@ class DrillTest {
                 .containsEntry("restored_file", bundle.restoredFile().toString())
                 .doesNotContainKeys(RestoreRunner.STDOUT_FACT, RestoreRunner.STDERR_FACT);
         assertThat(outcomes.get(StepName.VALIDATE_RESTORED_BACKUP).facts())
-                .containsEntry("restored_sha256", "sha256:" + bundle.backupSha256());
+                .containsEntry("restored_sha256", "sha256:" + bundle.backupSha256())
+                .containsEntry(Drill.RESTORED_IDENTITY_FACT, FileIdentity.onThisMachine(bundle.restoredFile()));
         assertThat(outcomes.get(StepName.ENFORCE_POLICIES).facts()).containsEntry("rpo_minutes", 30.0);
         assertThat(bundle.restoredFile()).hasSameBinaryContentAs(bundle.backupPath());
         assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.notes()).isNotBlank());

@@ -59,6 +59,21 @@ class ProvenanceCheckTest {
         }
 
         @Test
+        void aProvenanceFileOverFourMiBIsRefusedInOneLine() throws IOException {
+            // Given an envelope naming the digest, followed by blank lines past 4 MiB
+            String envelope = jsonText(dsseEnvelope(TestBundle.IN_TOTO_PAYLOAD_TYPE,
+                    JSON.writeValueAsBytes(statement("backup.json", DIGEST))));
+            Path provenance = file("provenance.jsonl",
+                    envelope + "\n".repeat((int) ProvenanceCheck.MAX_PROVENANCE_BYTES));
+
+            // When / Then it is refused before it is parsed, naming the bound
+            assertThatThrownBy(() -> check.verify(new Manifest.Provenance(provenance, List.of(), false, List.of(),
+                    List.of()), DIGEST)).isInstanceOf(DrDrillError.class)
+                    .hasMessageStartingWith("provenance " + provenance + " is larger than 4 MiB (")
+                    .hasMessageNotContaining("\n");
+        }
+
+        @Test
         void singleEnvelopeNamingTheDigestPasses() throws IOException {
             // Given one DSSE envelope whose Statement names the backup digest
             Path provenance = json("provenance.json", dsseEnvelope("backup.json", DIGEST));

@@ -61,6 +61,39 @@ class SbomCheckTest {
     }
 
     @Nested
+    class SizeBound {
+
+        /** A valid CycloneDX SBOM naming the digest, padded with trailing spaces to exactly {@code size} bytes. */
+        private Path padded(long size) throws IOException {
+            byte[] document = JSON.writeValueAsBytes(TestBundle.sbom(2, DIGEST));
+            byte[] bytes = new byte[(int) size];
+            java.util.Arrays.fill(bytes, (byte) ' ');
+            System.arraycopy(document, 0, bytes, 0, document.length);
+            return Files.write(tempDir.resolve("sbom.cdx.json"), bytes);
+        }
+
+        @Test
+        void anSbomOfExactlyTheBoundIsRead() throws IOException {
+            // Given a valid SBOM of exactly 16 MiB
+            Path sbom = padded(SbomCheck.MAX_SBOM_BYTES);
+
+            // When / Then it is validated like any other
+            assertThat(verifyBound(sbom).facts()).containsEntry("sbom_components", 2);
+        }
+
+        @Test
+        void anSbomOneByteOverTheBoundIsRefusedInOneLine() throws IOException {
+            // Given a valid SBOM one byte over 16 MiB
+            Path sbom = padded(SbomCheck.MAX_SBOM_BYTES + 1);
+
+            // When / Then it is refused, naming the bound and its size, before it is parsed
+            assertThatThrownBy(() -> verifyBound(sbom)).isInstanceOf(DrDrillError.class)
+                    .hasMessage("SBOM " + sbom + " is larger than 16 MiB (16777217 bytes): it is read into memory "
+                            + "whole, and a bigger one is refused");
+        }
+    }
+
+    @Nested
     class CycloneDx {
 
         @Test

@@ -1,6 +1,9 @@
 package io.drdrill;
 
 import io.drdrill.cli.DrDrillCommand;
+import io.drdrill.cli.StartupTimings;
+
+import java.io.PrintWriter;
 
 /**
  * {@code java -jar dr-drill.jar}: the command line, kept apart from the Spring application class so that the
@@ -12,6 +15,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(DrDrillCommand.execute(DrDrillApplication.class, args));
+        StartupTimings.mark(StartupTimings.Mark.MAIN);
+        int exit = DrDrillCommand.execute(DrDrillApplication.class, args);
+        StartupTimings.print(new PrintWriter(System.err, true));
+        System.exit(exit);
     }
 }

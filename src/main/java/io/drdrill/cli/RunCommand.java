@@ -95,6 +95,7 @@ public class RunCommand implements Callable<Integer> {
             try (DrillProgress.Showing shown = engine.getBean(DrillProgress.class).use(progress)) {
                 outcome = drill(engine.getBean(HeadlessDrill.class), variables, paths);
             }
+            StartupTimings.mark(StartupTimings.Mark.DRILL);
             (outcome.exit() == ExitCode.ERROR ? spec.commandLine().getErr() : spec.commandLine().getOut())
                     .println(outcome.line());
             outcome.alertNotSent().ifPresent(spec.commandLine().getErr()::println);
@@ -102,6 +103,8 @@ public class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println(notCarriedOut(e, paths));
             return ExitCode.ERROR.code();
+        } finally {
+            StartupTimings.mark(StartupTimings.Mark.CLOSED);
         }
     }
 
@@ -249,11 +252,14 @@ public class RunCommand implements Callable<Integer> {
             properties.put("drdrill.attestation.key", attestationKey.toAbsolutePath().toString());
         }
         properties.put("logging.file.name", logFile.toString());
-        return new SpringApplicationBuilder(parent.application())
+        StartupTimings.mark(StartupTimings.Mark.SPRING);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(parent.application())
                 .web(WebApplicationType.NONE)
                 .profiles("cli")
                 .properties(properties)
                 .logStartupInfo(false)
                 .run();
+        StartupTimings.mark(StartupTimings.Mark.READY);
+        return context;
     }
 }

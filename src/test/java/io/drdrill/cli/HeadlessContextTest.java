@@ -4,6 +4,7 @@ import io.drdrill.DrDrillApplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,6 +45,33 @@ class HeadlessContextTest {
             assertThat(context.getBeansOfType(HealthContributor.class)).isEmpty();
             // nor is evidence served over HTTP
             assertThat(context.containsBean("drillEvidence")).isFalse();
+        }
+    }
+
+    @Test
+    void theHeadlessEngineIsMadeForOneShortRunAndKeepsFullHistory(@TempDir Path dir) {
+        // Given the application as `dr-drill run` starts it
+        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
+                .web(WebApplicationType.NONE).profiles("cli")
+                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
+                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
+                        "spring.datasource.url", "jdbc:h2:mem:headless-engine-test;DB_CLOSE_DELAY=-1"))
+                .logStartupInfo(false);
+
+        // When it has started
+        try (ConfigurableApplicationContext context = headless.run()) {
+            ProcessEngineConfigurationImpl engine = context.getBean(ProcessEngineConfigurationImpl.class);
+
+            // Then its engine has no job executor (the command runs the jobs), no decision or case engine, no
+            // usage metrics, and full history (engine-history.ndjson is written from it)
+            assertThat(engine.isJobExecutorActivate()).isFalse();
+            assertThat(engine.isDmnEnabled()).isFalse();
+            assertThat(engine.isCmmnEnabled()).isFalse();
+            assertThat(engine.isMetricsEnabled()).isFalse();
+            assertThat(engine.isDbMetricsReporterActivate()).isFalse();
+            assertThat(engine.getHistoryLevel().getName()).isEqualTo("full");
+            // and the drill's beans are made when first asked for
+            assertThat(context.getBeanFactory().getBeanDefinition("headlessDrill").isLazyInit()).isTrue();
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * on a host, a worker with {@code --max-tasks} above 1, two headless runs) share its output folder: one drill's
  * restore deleted the restored copy the other had just made, or replaced it before the other's digest check. A
  * turn is held from the restore to the check of the restored copy, by the threads of this JVM (a lock per folder)
- * and by other processes on the host (an exclusive lock on {@value #LOCK_FILE} in the folder). Waiting for a turn
+ * and by other processes on the host (an exclusive lock on a file beside the folder, {@link #lockFileOf}). Waiting for a turn
  * is not part of the RTO, and an interrupt (a worker stopping) ends the wait.
  */
 public final class RestoreTurn implements AutoCloseable {
@@ -36,6 +36,15 @@ public final class RestoreTurn implements AutoCloseable {
      * Waits for the turn of {@code outputDir} (created if missing); a second call while the turn is held does
      * nothing. A folder that is the backup's own is left alone: the restore refuses it before writing anything.
      */
+    /**
+     * The lock file of an output folder: beside it, not in it ({@code .restored.dr-drill-restore.lock} for
+     * {@code restored/}), so the folder holds only what the recall puts there (a recall may remove and recreate it).
+     */
+    public static Path lockFileOf(Path folder) {
+        Path parent = folder.getParent();
+        return parent == null ? folder.resolve(LOCK_FILE) : parent.resolve("." + folder.getFileName() + LOCK_FILE);
+    }
+
     public void take(Path outputDir, Path backup) {
         if (local != null) {
             return;
@@ -52,7 +61,7 @@ public final class RestoreTurn implements AutoCloseable {
             lock.lockInterruptibly();
             local = lock;
             // never through a link planted at the lock file's path
-            channel = FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            channel = FileChannel.open(lockFileOf(folder), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             fileLock = channel.lock();
         } catch (InterruptedException e) {

@@ -63,7 +63,7 @@ class SiteRestoreTest {
             threads.shutdownNow();
         }
         assertThat(Files.readAllLines(log)).containsExactly("start", "end", "start", "end");
-        assertThat(bundle.restoreDir().resolve(RestoreTurn.LOCK_FILE)).isRegularFile();
+        assertThat(RestoreTurn.lockFileOf(bundle.restoreDir().toRealPath())).isRegularFile();
     }
 
     @Test
@@ -72,7 +72,7 @@ class SiteRestoreTest {
         TestBundle bundle = TestBundle.create(dir.resolve("bundle")).write();
         Path elsewhere = Files.writeString(dir.resolve("elsewhere.txt"), "untouched");
         Files.createDirectories(bundle.restoreDir());
-        Files.createSymbolicLink(bundle.restoreDir().resolve(RestoreTurn.LOCK_FILE), elsewhere);
+        Files.createSymbolicLink(RestoreTurn.lockFileOf(bundle.restoreDir().toRealPath()), elsewhere);
         Manifest manifest = new ManifestLoader().load(bundle.manifestPath());
 
         // When its restore runs

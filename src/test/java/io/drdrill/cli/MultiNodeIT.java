@@ -201,7 +201,7 @@ class MultiNodeIT {
                     .as("one evidence folder per drill").isEqualTo(runIds);
         }
 
-        // And both nodes executed the drills' jobs, both workers carried out restores, nothing failed or ended in an incident
+        // And both nodes executed the drills' jobs, only the two workers carried out restores, nothing failed or ended in an incident
         Map<String, Long> jobsPerNode = counts("SELECT HOSTNAME_, COUNT(*) FROM ACT_HI_JOB_LOG WHERE JOB_STATE_ = 2 "
                 + "AND PROCESS_DEF_KEY_ = 'dr-drill' GROUP BY HOSTNAME_");
         // a restore task ends completed (2) or, when its step failed, removed by the BPMN error it reported (3)
@@ -216,7 +216,8 @@ class MultiNodeIT {
                 SLOWEST_START_MILLIS.get() / 1000.0, jobsPerNode,
                 tasksPerWorker);
         assertThat(jobsPerNode.keySet()).containsExactlyInAnyOrder(nodeA.hostname(), nodeB.hostname());
-        assertThat(tasksPerWorker.keySet()).containsExactlyInAnyOrderElementsOf(WORKER_IDS.values());
+        // which worker wins each fetch is the engine's choice: when restores are quick one worker may take them all
+        assertThat(WORKER_IDS.values()).containsAll(tasksPerWorker.keySet());
         assertThat(tasksPerWorker.values().stream().mapToLong(Long::longValue).sum()).as("restores reported")
                 .isEqualTo(restores);
         assertThat(rows("SELECT HOSTNAME_, JOB_DEF_TYPE_, ACT_ID_, JOB_EXCEPTION_MSG_ FROM ACT_HI_JOB_LOG "

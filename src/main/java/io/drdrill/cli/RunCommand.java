@@ -73,6 +73,7 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        EarlyMappings.start();
         EvidencePaths paths = new EvidencePaths(report,
                 events != null ? events : report.toAbsolutePath().resolveSibling(EvidencePaths.EVENTS_FILE),
                 evidenceDir != null ? evidenceDir : report.toAbsolutePath().getParent());

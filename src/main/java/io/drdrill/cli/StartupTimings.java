@@ -84,6 +84,10 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
         if (first != null && last != null) {
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up %-45s %6.2f s", "total", seconds(first, last)));
         }
+        if (EarlyMappings.lateReads() > 0) {
+            lines.add("[dr-drill] start-up: the deferred engine mappings were read late, for "
+                    + EarlyMappings.lateReadFor());
+        }
         lines.forEach(err::println);
         err.flush();
     }

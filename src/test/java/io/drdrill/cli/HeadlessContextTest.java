@@ -76,6 +76,36 @@ class HeadlessContextTest {
     }
 
     @Test
+    void theHeadlessEngineTakesTheMappingsReadEarlyAndItsStartReadsNoDeferredFile(@TempDir Path dir) {
+        // Given the engine's mappings being read early, as `dr-drill run` starts that read before Spring
+        EarlyMappings.start();
+        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
+                .web(WebApplicationType.NONE).profiles("cli")
+                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
+                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
+                        "spring.datasource.url", "jdbc:h2:mem:headless-early-mappings-test;DB_CLOSE_DELAY=-1"))
+                .logStartupInfo(false);
+        int lateReads = EarlyMappings.lateReads();
+
+        // When the headless application has started (schema created, processes deployed)
+        try (ConfigurableApplicationContext context = headless.run()) {
+            ProcessEngineConfigurationImpl engine = context.getBean(ProcessEngineConfigurationImpl.class);
+
+            // Then its engine works on the early read, with the engine's transaction factory and data source,
+            // and none of the deferred files was needed
+            assertThat(engine.getSqlSessionFactory().getConfiguration())
+                    .isInstanceOf(EarlyMappings.DeferringConfiguration.class);
+            assertThat(engine.getSqlSessionFactory().getConfiguration().getEnvironment().getDataSource())
+                    .isSameAs(engine.getDataSource());
+            assertThat(engine.getSqlSessionFactory().getConfiguration().getEnvironment().getTransactionFactory())
+                    .isSameAs(engine.getTransactionFactory());
+            assertThat(engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey("dr-drill")
+                    .count()).isEqualTo(1);
+            assertThat(EarlyMappings.lateReads()).isEqualTo(lateReads);
+        }
+    }
+
+    @Test
     void theFilterDropsActuatorAutoConfigurationsOnlyInTheCliProfile() {
         // Given an actuator auto-configuration and another one
         String[] candidates = {"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",

@@ -2,12 +2,10 @@ package io.drdrill.alerting;
 
 import io.drdrill.alerts.AlertDelivery;
 import io.drdrill.alerts.AlertDispatch;
-import io.drdrill.alerts.AlertNotDelivered;
 import io.drdrill.alerts.RestoreWaiting;
 import io.drdrill.manifest.RestoreSite;
 import io.drdrill.process.DrDrillProcess;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 
@@ -29,21 +27,14 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  * waiting, and says nothing. As for a verdict's alert, what each channel took is kept in its own transaction
  * before a failing attempt ends, so a retry resends only what failed.
  */
-public class RestoreWaitingAlertDelegate implements JavaDelegate {
-
-    private final AlertDispatch dispatch;
-    private final EvidenceLinks evidence;
+public class RestoreWaitingAlertDelegate extends ChannelAlertDelegate {
 
     public RestoreWaitingAlertDelegate(AlertDispatch dispatch, EvidenceLinks evidence) {
-        this.dispatch = dispatch;
-        this.evidence = evidence;
+        super(dispatch, evidence);
     }
 
     @Override
-    public void execute(DelegateExecution execution) {
-        if (!dispatch.hasChannels()) {
-            return;
-        }
+    void alert(DelegateExecution execution) {
         ExternalTask task = execution.getProcessEngineServices().getExternalTaskService().createExternalTaskQuery()
                 .processInstanceId(execution.getProcessInstanceId())
                 .activityId(DrDrillProcess.Elements.TASK_RESTORE_AT_SITE).singleResult();
@@ -59,12 +50,6 @@ public class RestoreWaitingAlertDelegate implements JavaDelegate {
                 RUN_ID.from(execution).orElse("(none)"), execution.getProcessInstanceId(),
                 evidence.of(REPORT_PATH.from(execution)).orElse(null));
         AlertDelivery recorded = RESTORE_WAIT_ALERT_DELIVERY.from(execution).orElseGet(() -> AlertDelivery.of(waiting));
-        AlertDispatch.Result result = dispatch.send(waiting, recorded);
-        if (result.complete()) {
-            RESTORE_WAIT_ALERT_DELIVERY.set(execution, result.delivery());
-            return;
-        }
-        RESTORE_WAIT_ALERT_DELIVERY.setInOwnTransaction(execution.getProcessInstanceId(), result.delivery());
-        throw new AlertNotDelivered("restore-waiting alert not delivered: " + String.join("; ", result.failures()));
+        deliver(execution, waiting, recorded, RESTORE_WAIT_ALERT_DELIVERY, "restore-waiting alert");
     }
 }

@@ -3,13 +3,11 @@ package io.drdrill.alerting;
 import io.drdrill.alerts.Alert;
 import io.drdrill.alerts.AlertDelivery;
 import io.drdrill.alerts.AlertDispatch;
-import io.drdrill.alerts.AlertNotDelivered;
 import io.drdrill.alerts.DrillOutcome;
 import io.drdrill.evidence.DrillStatus;
 import io.drdrill.process.DrDrillProcess;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 
@@ -36,24 +34,17 @@ import static io.drdrill.process.DrDrillProcess.Variables.RUN_ID;
  * retry resends only to the channels that failed; when the retries run out the job is an incident. The verdict
  * and the evidence were written before this task and are never changed by it.
  */
-public class SendAlertDelegate implements JavaDelegate {
+public class SendAlertDelegate extends ChannelAlertDelegate {
 
     /** How many earlier drills of the manifest are looked at to find the last one with a verdict. */
     private static final int PREVIOUS_DRILLS_SCANNED = 50;
 
-    private final AlertDispatch dispatch;
-    private final EvidenceLinks evidence;
-
     public SendAlertDelegate(AlertDispatch dispatch, EvidenceLinks evidence) {
-        this.dispatch = dispatch;
-        this.evidence = evidence;
+        super(dispatch, evidence);
     }
 
     @Override
-    public void execute(DelegateExecution execution) {
-        if (!dispatch.hasChannels()) {
-            return;
-        }
+    void alert(DelegateExecution execution) {
         DrillStatus status = DRILL_STATUS.from(execution).map(DrillStatus::fromJson).orElseThrow(
                 () -> new IllegalStateException("no verdict recorded in this process instance: nothing to alert"));
         DrillOutcome outcome = outcome(execution, status);
@@ -65,13 +56,7 @@ public class SendAlertDelegate implements JavaDelegate {
         if (alert.isEmpty()) {
             return;
         }
-        AlertDispatch.Result result = dispatch.send(alert.get(), recorded.orElseGet(() -> AlertDelivery.of(alert.get())));
-        if (result.complete()) {
-            ALERT_DELIVERY.set(execution, result.delivery());
-            return;
-        }
-        ALERT_DELIVERY.setInOwnTransaction(execution.getProcessInstanceId(), result.delivery());
-        throw new AlertNotDelivered("alert not delivered: " + String.join("; ", result.failures()));
+        deliver(execution, alert.get(), recorded.orElseGet(() -> AlertDelivery.of(alert.get())), ALERT_DELIVERY, "alert");
     }
 
     private DrillOutcome outcome(DelegateExecution execution, DrillStatus status) {

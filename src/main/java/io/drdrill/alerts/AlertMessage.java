@@ -1,7 +1,5 @@
 package io.drdrill.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.evidence.DrillStatus;
 import io.drdrill.logging.TerminalText;
@@ -20,7 +18,6 @@ import java.util.Optional;
 public final class AlertMessage {
 
     public static final String SCHEMA = "dr_drill_alert.v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** An error message longer than this is shortened in the one-line summary (the JSON keeps it whole). */
     private static final int SUMMARY_ERROR_CHARS = 500;
 
@@ -44,16 +41,13 @@ public final class AlertMessage {
 
     /** The summary with Slack's three markup characters escaped, as Slack's {@code text} field wants it. */
     public static String slackText(Alert alert) {
-        return summary(alert).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return AlertJson.slackText(summary(alert));
     }
 
     /** The webhook's JSON body: every fact with its exact text, plus the Slack-compatible {@code text}. */
     public static String json(Alert alert) {
         DrillOutcome drill = alert.drill();
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schema", SCHEMA);
-        body.put("alert", alert.kind().json());
-        body.put("manifest", drill.manifest());
+        ObjectNode body = AlertJson.body(alert.kind().json(), drill.manifest());
         body.put("status", drill.status().json());
         body.put("previous_status", alert.previousStatus().map(DrillStatus::json).orElse(null));
         body.put("failed_stage", drill.failedStage().orElse(null));
@@ -67,12 +61,7 @@ public final class AlertMessage {
         body.put("run_id", drill.runId());
         body.put("process_instance_id", drill.processInstanceId());
         body.put("evidence", drill.evidence().orElse(null));
-        body.put("text", slackText(alert));
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert body cannot be written as JSON", e);
-        }
+        return AlertJson.write(body, summary(alert));
     }
 
     /** {@code [dr-drill] FAILED: manifest.json}: status and manifest, one line. */

@@ -1,7 +1,5 @@
 package io.drdrill.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.logging.TerminalText;
 
@@ -20,7 +18,6 @@ public record MissedRun(String manifest, String cron, String dueAt, String reaso
         implements Notification {
 
     static final String KIND = "missed";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public String deliveryKind() {
@@ -36,20 +33,12 @@ public record MissedRun(String manifest, String cron, String dueAt, String reaso
 
     @Override
     public String json() {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schema", AlertMessage.SCHEMA);
-        body.put("alert", KIND);
-        body.put("manifest", manifest);
+        ObjectNode body = AlertJson.body(KIND, manifest);
         body.put("cron", cron);
         body.put("due_at", dueAt);
         body.put("reason", reason);
         body.put("blocking_drill", blockingDrill);
-        body.put("text", summary().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert body cannot be written as JSON", e);
-        }
+        return AlertJson.write(body, summary());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.drdrill.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drdrill.logging.TerminalText;
 
@@ -21,7 +19,6 @@ public record RestoreWaiting(String manifest, String site, String waitingSince, 
                              String processInstanceId, String evidence) implements Notification {
 
     static final String KIND = "restore_waiting";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public String deliveryKind() {
@@ -37,21 +34,13 @@ public record RestoreWaiting(String manifest, String site, String waitingSince, 
 
     @Override
     public String json() {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("schema", AlertMessage.SCHEMA);
-        body.put("alert", KIND);
-        body.put("manifest", manifest);
+        ObjectNode body = AlertJson.body(KIND, manifest);
         body.put("site", site);
         body.put("waiting_since", waitingSince);
         body.put("run_id", runId);
         body.put("process_instance_id", processInstanceId);
         body.put("evidence", evidence);
-        body.put("text", summary().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("alert body cannot be written as JSON", e);
-        }
+        return AlertJson.write(body, summary());
     }
 
     @Override

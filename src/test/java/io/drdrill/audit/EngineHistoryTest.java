@@ -9,6 +9,7 @@ import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
+import io.drdrill.testsupport.ReleaseRequests;
 import io.drdrill.testsupport.TestBundle;
 import io.drdrill.release.ReleaseSignoffProcess;
 import org.camunda.bpm.engine.IdentityService;
@@ -139,23 +140,9 @@ class EngineHistoryTest {
     void aReleaseSignOffsTaskIdentityLinksAndUserOperationsAreInTheLiveLogAsTheExportHasThem() throws IOException {
         // Given a release requested by one user whose approval task another user completes
         IdentityService identity = engine.getIdentityService();
-        if (identity.createUserQuery().userId("adam").count() == 0) {
-            identity.saveGroup(identity.newGroup("release-approvers"));
-            identity.saveUser(identity.newUser("adam"));
-            identity.createMembership("adam", "release-approvers");
-        }
+        ReleaseRequests.approver(identity, "adam");
         TestBundle bundle = TestBundle.create(dir.resolve("bundle")).write();
-        identity.setAuthenticatedUserId("olivia");
-        ProcessInstance release;
-        try {
-            release = engine.getRuntimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
-                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
-                            ReleaseSignoffProcess.Variables.RELEASE_NAME.name(), "shop",
-                            ReleaseSignoffProcess.Variables.RELEASE_VERSION.name(), "2.4.1"));
-        } finally {
-            identity.clearAuthentication();
-        }
-        ProcessTests.runJobs(release);
+        ProcessInstance release = ReleaseRequests.request(engine, bundle, "olivia");
         Task approval = engine.getTaskService().createTaskQuery().processInstanceId(release.getId()).singleResult();
         identity.setAuthentication("adam", List.of("release-approvers"));
         try {

@@ -15,6 +15,7 @@ import io.drdrill.process.DrDrillProcess;
 import io.drdrill.release.ReleaseSignoffProcess;
 import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
+import io.drdrill.testsupport.ReleaseRequests;
 import io.drdrill.testsupport.TestBundle;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -237,25 +238,9 @@ class AuditTrailProcessTest {
     void aReleaseSignOffIsBoundAndTheDrillsEngineHistoryIsWrittenAgainWhenTheReleaseEnds() throws IOException {
         // Given a release whose drill passed and ended, its engine history written, waiting for approval
         IdentityService identity = engine.getIdentityService();
-        if (identity.createUserQuery().userId("adam").count() == 0) {
-            if (identity.createGroupQuery().groupId("release-approvers").count() == 0) {
-                identity.saveGroup(identity.newGroup("release-approvers"));
-            }
-            identity.saveUser(identity.newUser("adam"));
-            identity.createMembership("adam", "release-approvers");
-        }
+        ReleaseRequests.approver(identity, "adam");
         TestBundle bundle = TestBundle.create(dir.resolve("bundle")).write();
-        identity.setAuthenticatedUserId("olivia");
-        ProcessInstance release;
-        try {
-            release = runtimeService().startProcessInstanceByKey(ReleaseSignoffProcess.PROCESS_KEY,
-                    Map.of(DrDrillProcess.Variables.MANIFEST.name(), ProcessTests.catalogName(bundle.manifestPath()),
-                            ReleaseSignoffProcess.Variables.RELEASE_NAME.name(), "shop",
-                            ReleaseSignoffProcess.Variables.RELEASE_VERSION.name(), "2.4.1"));
-        } finally {
-            identity.clearAuthentication();
-        }
-        ProcessTests.runJobs(release);
+        ProcessInstance release = ReleaseRequests.request(engine, bundle, "olivia");
         String drillId = engine.getHistoryService().createHistoricProcessInstanceQuery()
                 .superProcessInstanceId(release.getId()).singleResult().getId();
         EvidencePaths paths = paths(drillId);

@@ -5,6 +5,7 @@ import io.drdrill.testsupport.TestBundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,16 @@ class ManifestLoaderTest {
         return manifest;
     }
 
+    /** The manifest's {@code restore} section, to change a field of it. */
+    private static ObjectNode restore(ObjectNode manifest) {
+        return (ObjectNode) manifest.get("restore");
+    }
+
+    /** Loading the manifest fails as invalid; the returned assertion goes on with its message. */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertRefused(JsonNode manifest) {
+        return assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class);
+    }
+
     /** Sets {@code section.field} to the raw JSON value. */
     private static ObjectNode with(ObjectNode manifest, String field, String rawValue) throws IOException {
         int dot = field.indexOf('.');
@@ -151,8 +162,8 @@ class ManifestLoaderTest {
         ((ObjectNode) manifest.get("backup")).put("path", "data/backup.json");
         ((ObjectNode) manifest.get("sbom")).put("path", "../shared/./sbom.json");
         ((ObjectNode) manifest.get("provenance")).put("path", tempDir.resolve("abs/prov.json").toString());
-        ((ObjectNode) manifest.get("restore")).put("output_dir", "out");
-        ((ObjectNode) manifest.get("restore")).put("script", "scripts/../recall.sh");
+        restore(manifest).put("output_dir", "out");
+        restore(manifest).put("script", "scripts/../recall.sh");
         Path file = folder.resolve("m.json");
         Files.write(file, TestBundle.JSON.writeValueAsBytes(manifest));
 
@@ -224,8 +235,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "backup.sha256", rawValue);
 
         // When / Then loading it fails naming backup.sha256
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("backup.sha256");
     }
 
@@ -261,8 +271,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "backup.captured_at", rawValue);
 
         // When / Then loading it fails naming backup.captured_at
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("backup.captured_at");
     }
 
@@ -296,7 +305,7 @@ class ManifestLoaderTest {
     void positiveIntegerTimeoutsAreAccepted(long timeout) throws IOException {
         // Given a positive integer timeout
         ObjectNode manifest = validManifest();
-        ((ObjectNode) manifest.get("restore")).put("timeout_seconds", timeout);
+        restore(manifest).put("timeout_seconds", timeout);
 
         // When / Then it is kept as is
         assertThat(load(manifest).restore().timeoutSeconds()).isEqualTo(timeout);
@@ -310,8 +319,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "restore.timeout_seconds", rawValue);
 
         // When / Then loading it fails naming restore.timeout_seconds
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore.timeout_seconds")
                 .hasMessageContaining("positive integer");
     }
@@ -334,7 +342,7 @@ class ManifestLoaderTest {
     void aRestoreSiteOfLettersDigitsDotsUnderscoresAndDashesIsKept(String site) throws IOException {
         // Given a manifest naming a recovery site of up to 63 such characters
         ObjectNode manifest = validManifest();
-        ((ObjectNode) manifest.get("restore")).put("site", site);
+        restore(manifest).put("site", site);
 
         // When / Then the site is kept as written
         assertThat(load(manifest).restore().siteOrDefault()).isEqualTo(site);
@@ -348,8 +356,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "restore.site", rawValue);
 
         // When / Then loading it fails naming restore.site, in one line
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageStartingWith("manifest field restore.site: ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
@@ -358,11 +365,10 @@ class ManifestLoaderTest {
     void restoreWithoutScriptAndWithoutCopyBackupIsRejected() throws IOException {
         // Given a restore section that would restore nothing
         ObjectNode manifest = without(validManifest(), "restore.script");
-        ((ObjectNode) manifest.get("restore")).put("copy_backup", false);
+        restore(manifest).put("copy_backup", false);
 
         // When / Then loading it fails naming restore
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore")
                 .hasMessageContaining("copy_backup");
     }
@@ -373,8 +379,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = without(without(validManifest(), "restore.script"), "restore.copy_backup");
 
         // When / Then loading it fails
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore");
     }
 
@@ -411,8 +416,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "restore.copy_backup", rawValue);
 
         // When / Then loading it fails naming restore.copy_backup
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore.copy_backup");
     }
 
@@ -423,8 +427,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "restore.script", rawValue);
 
         // When / Then loading it fails naming restore.script
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore.script");
     }
 
@@ -484,8 +487,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "policies." + limit, rawValue);
 
         // When / Then loading it fails naming the limit
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("policies." + limit);
     }
 
@@ -496,8 +498,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "policies", rawValue);
 
         // When / Then loading it fails naming policies
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("policies");
     }
 
@@ -511,8 +512,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = without(validManifest(), field);
 
         // When / Then loading it fails naming the field
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("manifest field " + field + ":")
                 .hasMessageContaining("required");
     }
@@ -525,8 +525,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), field, "null");
 
         // When / Then loading it fails naming the field
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining(field);
     }
 
@@ -547,8 +546,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), field, rawValue);
 
         // When / Then loading it fails naming the field
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("manifest field " + field + ":");
     }
 
@@ -559,8 +557,7 @@ class ManifestLoaderTest {
         ((ObjectNode) manifest.get("backup")).put("path", "back\u0000up.json");
 
         // When / Then loading it fails naming backup.path
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("backup.path");
     }
 
@@ -568,11 +565,10 @@ class ManifestLoaderTest {
     void scriptWithANulCharacterIsRejectedNamingTheField() throws IOException {
         // Given a recall script path holding a NUL character
         ObjectNode manifest = validManifest();
-        ((ObjectNode) manifest.get("restore")).put("script", "rec\u0000all.sh");
+        restore(manifest).put("script", "rec\u0000all.sh");
 
         // When / Then loading it fails with an InvalidManifestException naming restore.script
-        assertThatThrownBy(() -> load(manifest))
-                .isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore.script");
     }
 
@@ -690,7 +686,7 @@ class ManifestLoaderTest {
 
         // When / Then the first loads, and the typo cannot silently turn signature checking off
         assertThat(load(described).backup().sha256()).isEqualTo(HEX);
-        assertThatThrownBy(() -> load(misspelt)).isInstanceOf(InvalidManifestException.class)
+        assertRefused(misspelt)
                 .hasMessageContaining("provenance.trustedKeys: unknown").hasMessageContaining("trusted_keys");
     }
 
@@ -698,9 +694,9 @@ class ManifestLoaderTest {
     @ValueSource(longs = {86_401, 9_000_000_000L})
     void timeoutsLongerThanADayAreRefused(long timeout) {
         ObjectNode manifest = validManifest();
-        ((ObjectNode) manifest.get("restore")).put("timeout_seconds", timeout);
+        restore(manifest).put("timeout_seconds", timeout);
 
-        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("restore.timeout_seconds: at most 86400");
     }
 
@@ -760,7 +756,7 @@ class ManifestLoaderTest {
         manifest.putObject("schedule").set("cron", json(rawValue));
 
         // When / Then loading it fails with one line naming schedule.cron
-        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageStartingWith("manifest field schedule.cron: ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
@@ -772,7 +768,7 @@ class ManifestLoaderTest {
         manifest.putObject("schedule").put("crontab", "0 0 3 ? * MON");
 
         // When / Then loading it fails naming the unknown field
-        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageContaining("manifest field schedule.crontab: unknown");
     }
 
@@ -782,7 +778,7 @@ class ManifestLoaderTest {
         ObjectNode manifest = with(validManifest(), "schedule", "\"0 0 3 ? * MON\"");
 
         // When / Then loading it fails naming the section
-        assertThatThrownBy(() -> load(manifest)).isInstanceOf(InvalidManifestException.class)
+        assertRefused(manifest)
                 .hasMessageStartingWith("manifest field schedule: must be an object");
     }
 }

@@ -10,7 +10,6 @@ import io.drdrill.testsupport.DrillEngineTest;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
 import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +35,9 @@ import static io.drdrill.process.DrDrillProcess.Variables.EVIDENCE_DIR;
 import static io.drdrill.process.DrDrillProcess.Variables.FAILED_STAGE;
 import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
+import static io.drdrill.testsupport.ProcessTests.events;
+import static io.drdrill.testsupport.ProcessTests.historicValue;
+import static io.drdrill.testsupport.ProcessTests.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
@@ -52,9 +54,6 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtime
 @DrillEngineTest
 @TestPropertySource(properties = "drdrill.trusted-caller=true")
 class DrDrillBackupReadProcessTest {
-
-    @Autowired
-    ProcessEngine processEngine;
 
     @Autowired
     DrillProgress progress;
@@ -123,7 +122,7 @@ class DrDrillBackupReadProcessTest {
         // Then the drill failed at verify_backup_payload, saying the backup changed after its digest was checked
         assertThat(drill).isEnded().hasPassed(END_DRILL_FAILED).hasNotPassed(TASK_VALIDATE_SBOM);
         assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "verify_backup_payload");
-        String message = (String) runtimeVariable(drill, ERROR_MESSAGE.name());
+        String message = (String) historicValue(drill, ERROR_MESSAGE.name());
         assertThat(message).startsWith("backup " + bundle.backupPath() + " changed after its digest was checked (")
                 .doesNotContain("\n");
         assertThat(read).containsEntry(StepName.VERIFY_BACKUP_PAYLOAD, 0L);
@@ -204,25 +203,5 @@ class DrDrillBackupReadProcessTest {
 
     private ProcessInstance start(TestBundle bundle) {
         return runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables(bundle));
-    }
-
-    private Object runtimeVariable(ProcessInstance drill, String name) {
-        return processEngine.getHistoryService().createHistoricVariableInstanceQuery()
-                .processInstanceId(drill.getId()).variableName(name).singleResult().getValue();
-    }
-
-    private static JsonNode report(TestBundle bundle) throws IOException {
-        return TestBundle.JSON.readTree(bundle.evidenceDir().resolve("dr-report.json").toFile());
-    }
-
-    private static List<JsonNode> events(TestBundle bundle) throws IOException {
-        return Files.readAllLines(bundle.evidenceDir().resolve("dr-events.ndjson")).stream()
-                .filter(line -> !line.isBlank()).map(line -> {
-                    try {
-                        return TestBundle.JSON.readTree(line);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }).toList();
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 
 import static io.drdrill.process.DrDrillProcess.Elements.BOUNDARY_DR_DRILL_ERROR;
@@ -44,6 +43,9 @@ import static io.drdrill.process.DrDrillProcess.Variables.MANIFEST;
 import static io.drdrill.process.DrDrillProcess.Variables.REPORT_PATH;
 import static io.drdrill.process.DrDrillProcess.Variables.RPO_MINUTES;
 import static io.drdrill.process.DrDrillProcess.Variables.RTO_SECONDS;
+import static io.drdrill.testsupport.ProcessTests.events;
+import static io.drdrill.testsupport.ProcessTests.historicValue;
+import static io.drdrill.testsupport.ProcessTests.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute;
@@ -95,7 +97,7 @@ class DrDrillProcessTest {
         assertThat(drill).hasNotPassed(BOUNDARY_DR_DRILL_ERROR, BOUNDARY_POLICY_VIOLATION, BOUNDARY_INVALID_MANIFEST);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "passed").containsKey(RTO_SECONDS.name())
                 .containsEntry(FAILED_STAGE.name(), null);
-        assertThat((Double) variable(drill, RPO_MINUTES.name())).isBetween(10.0, 11.0);
+        assertThat((Double) historicValue(drill, RPO_MINUTES.name())).isBetween(10.0, 11.0);
 
         JsonNode report = report(bundle);
         assertThat(report.path("status").asText()).isEqualTo("passed");
@@ -138,7 +140,7 @@ class DrDrillProcessTest {
                 .hasNotPassed(TASK_VERIFY_BACKUP_PAYLOAD, TASK_RESTORE_AT_SITE, END_DRILL_PASSED);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "failed")
                 .containsEntry(FAILED_STAGE.name(), "verify_backup_digest");
-        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("digest mismatch");
+        assertThat((String) historicValue(drill, ERROR_MESSAGE.name())).contains("digest mismatch");
 
         JsonNode report = report(bundle);
         assertThat(report.path("status").asText()).isEqualTo("failed");
@@ -164,7 +166,7 @@ class DrDrillProcessTest {
         assertThat(drill).isEnded().hasPassed(TASK_VALIDATE_PROVENANCE, TASK_RESTORE_AT_SITE, END_DRILL_FAILED)
                 .hasNotPassed(TASK_ENFORCE_POLICIES);
         assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "restore_artifact");
-        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("exited with code 7")
+        assertThat((String) historicValue(drill, ERROR_MESSAGE.name())).contains("exited with code 7")
                 .contains("vault unreachable: timeout");
         assertThat(Files.readString(bundle.evidenceDir().resolve("restore/recall-stdout.log")))
                 .contains("connecting to vault");
@@ -185,7 +187,7 @@ class DrDrillProcessTest {
                 BOUNDARY_POLICY_VIOLATION, END_POLICY_VIOLATED).hasNotPassed(END_DRILL_PASSED, END_DRILL_FAILED);
         assertThat(drill).variables().containsEntry(DRILL_STATUS.name(), "policy_violation")
                 .containsEntry(FAILED_STAGE.name(), "enforce_policies").containsEntry(RPO_MINUTES.name(), 120.0);
-        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("max_rpo_minutes").contains("120")
+        assertThat((String) historicValue(drill, ERROR_MESSAGE.name())).contains("max_rpo_minutes").contains("120")
                 .contains("60");
 
         JsonNode report = report(bundle);
@@ -228,7 +230,7 @@ class DrDrillProcessTest {
         assertThat(drill).isEnded().hasPassed(BOUNDARY_DR_DRILL_ERROR, END_DRILL_FAILED)
                 .hasNotPassed(END_DRILL_PASSED);
         assertThat(drill).variables().containsEntry(FAILED_STAGE.name(), "verify_backup_digest");
-        assertThat((String) variable(drill, ERROR_MESSAGE.name())).startsWith("technical failure: ")
+        assertThat((String) historicValue(drill, ERROR_MESSAGE.name())).startsWith("technical failure: ")
                 .contains("InvalidManifestException");
         assertThat(report(bundle).path("status").asText()).isEqualTo("failed");
     }
@@ -246,7 +248,7 @@ class DrDrillProcessTest {
 
         // Then the drill fails rather than checking something other than what it started with
         assertThat(drill).isEnded().hasPassed(END_DRILL_FAILED);
-        assertThat((String) variable(drill, ERROR_MESSAGE.name())).contains("changed while the drill ran");
+        assertThat((String) historicValue(drill, ERROR_MESSAGE.name())).contains("changed while the drill ran");
     }
 
     @Test
@@ -341,26 +343,6 @@ class DrDrillProcessTest {
         variables.put(REPORT_PATH.name(), bundle.evidenceDir().resolve("dr-report.json").toString());
         variables.put(EVIDENCE_DIR.name(), bundle.evidenceDir().toString());
         return runtimeService().startProcessInstanceByKey(DrDrillProcess.PROCESS_KEY, variables);
-    }
-
-    private Object variable(ProcessInstance drill, String name) {
-        return processEngine.getHistoryService().createHistoricVariableInstanceQuery()
-                .processInstanceId(drill.getId()).variableName(name).singleResult().getValue();
-    }
-
-    private static JsonNode report(TestBundle bundle) throws IOException {
-        return TestBundle.JSON.readTree(bundle.evidenceDir().resolve("dr-report.json").toFile());
-    }
-
-    private static List<JsonNode> events(TestBundle bundle) throws IOException {
-        return Files.readAllLines(bundle.evidenceDir().resolve("dr-events.ndjson")).stream()
-                .filter(line -> !line.isBlank()).map(line -> {
-                    try {
-                        return TestBundle.JSON.readTree(line);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }).toList();
     }
 
     private static String[] ids() {

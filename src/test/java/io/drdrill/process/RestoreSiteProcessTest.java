@@ -73,10 +73,8 @@ class RestoreSiteProcessTest {
     void aRestoreOfSiteBIsFetchedOnlyByASiteBSubscriptionAndTheReportNamesTheSiteTheWorkerAndTheServersLogs()
             throws IOException {
         // Given a drill whose manifest names site dc-b, waiting at its restore
-        TestBundle bundle = atSite(TestBundle.create(dir.resolve("b")).withCopyBackup(false).withScript(RECALL),
-                "dc-b").write();
-        ProcessInstance drill = start(bundle);
-        runJobsWithoutWorkers(drill);
+        TestBundle bundle = siteBBundle("b", RECALL);
+        ProcessInstance drill = startUntilRestore(bundle);
         assertThat(drill).isWaitingAt(TASK_RESTORE_AT_SITE);
         assertThat(RESTORE_SITE.from(runtimeService().getVariables(drill.getId()))).contains("dc-b");
 
@@ -121,8 +119,7 @@ class RestoreSiteProcessTest {
     void aManifestThatNamesNoSiteIsRestoredByTheDefaultSitesWorkerAndNotFetchedByAnotherSite() throws IOException {
         // Given a drill whose manifest names no site, waiting at its restore
         TestBundle bundle = TestBundle.create(dir.resolve("d")).withCopyBackup(false).withScript(RECALL).write();
-        ProcessInstance drill = start(bundle);
-        runJobsWithoutWorkers(drill);
+        ProcessInstance drill = startUntilRestore(bundle);
 
         // When a worker of dc-b fetches
         List<LockedExternalTask> siteB = fetch("dc-b", drill);
@@ -144,10 +141,8 @@ class RestoreSiteProcessTest {
     void aWorkersOversizedLogIsBoundedByTheServerAndALogPathItNamesWithoutSendingTheLogIsDropped()
             throws IOException {
         // Given a drill of site dc-b locked by its worker, which restored it on its host
-        TestBundle bundle = atSite(TestBundle.create(dir.resolve("h")).withCopyBackup(false).withScript(RECALL),
-                "dc-b").write();
-        ProcessInstance drill = start(bundle);
-        runJobsWithoutWorkers(drill);
+        TestBundle bundle = siteBBundle("h", RECALL);
+        ProcessInstance drill = startUntilRestore(bundle);
         LockedExternalTask task = fetch("dc-b", drill).get(0);
         SiteRestore.Outcome outcome = restoreAtTheWorker(task, dir.resolve("worker-evidence"));
 
@@ -175,10 +170,8 @@ class RestoreSiteProcessTest {
     @Test
     void aFailedRecallReportedAsABpmnErrorStillLeavesItsLogsInTheServersEvidence() throws IOException {
         // Given a drill of site dc-b whose recall fails on the worker's host
-        TestBundle bundle = atSite(TestBundle.create(dir.resolve("f")).withCopyBackup(false)
-                .withScript(FAILING_RECALL), "dc-b").write();
-        ProcessInstance drill = start(bundle);
-        runJobsWithoutWorkers(drill);
+        TestBundle bundle = siteBBundle("f", FAILING_RECALL);
+        ProcessInstance drill = startUntilRestore(bundle);
         LockedExternalTask task = fetch("dc-b", drill).get(0);
         SiteRestore.Outcome outcome = restoreAtTheWorker(task, dir.resolve("worker-evidence"));
         assertThat(outcome.failure()).isPresent();
@@ -201,8 +194,17 @@ class RestoreSiteProcessTest {
         assertThat(report(bundle).path("failed_stage").asText()).isEqualTo("restore_artifact");
     }
 
-    private static TestBundle atSite(TestBundle bundle, String site) {
-        return bundle.withManifestTweak(manifest -> ((ObjectNode) manifest.get("restore")).put("site", site));
+    /** A written bundle in {@code folder} whose manifest names site dc-b, recalled by {@code script} in place. */
+    private TestBundle siteBBundle(String folder, String script) {
+        return TestBundle.create(dir.resolve(folder)).withCopyBackup(false).withScript(script)
+                .withManifestTweak(manifest -> ((ObjectNode) manifest.get("restore")).put("site", "dc-b")).write();
+    }
+
+    /** Starts a drill of the bundle and runs it, serving no restore, until it waits at its restore. */
+    private static ProcessInstance startUntilRestore(TestBundle bundle) {
+        ProcessInstance drill = start(bundle);
+        runJobsWithoutWorkers(drill);
+        return drill;
     }
 
     private static ProcessInstance start(TestBundle bundle) {

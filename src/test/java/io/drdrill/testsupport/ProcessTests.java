@@ -1,5 +1,6 @@
 package io.drdrill.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.drdrill.process.InProcessRestoreWorker;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -7,12 +8,16 @@ import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
 
-/** Helpers shared by the process tests: the catalog is the temp folder, jobs are run by hand. */
+/**
+ * Helpers shared by the process tests: the catalog is the temp folder, jobs are run by hand, and a drill's
+ * variables and evidence are read back the same way in every test.
+ */
 public final class ProcessTests {
 
     private ProcessTests() {
@@ -64,6 +69,29 @@ public final class ProcessTests {
             served |= !worker.get().serve(process.getId(), 0).isEmpty();
         }
         return served;
+    }
+
+    /** The last value of a drill's variable, from the engine's history (it outlives the ended instance). */
+    public static Object historicValue(ProcessInstance drill, String name) {
+        return BpmnAwareTests.historyService().createHistoricVariableInstanceQuery()
+                .processInstanceId(drill.getId()).variableName(name).singleResult().getValue();
+    }
+
+    /** The bundle's {@code dr-report.json}. */
+    public static JsonNode report(TestBundle bundle) throws IOException {
+        return TestBundle.JSON.readTree(bundle.evidenceDir().resolve("dr-report.json").toFile());
+    }
+
+    /** The bundle's {@code dr-events.ndjson}, one node per non-blank line. */
+    public static List<JsonNode> events(TestBundle bundle) throws IOException {
+        return Files.readAllLines(bundle.evidenceDir().resolve("dr-events.ndjson")).stream()
+                .filter(line -> !line.isBlank()).map(line -> {
+                    try {
+                        return TestBundle.JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).toList();
     }
 
     private static List<Job> due(ProcessInstance instance) {

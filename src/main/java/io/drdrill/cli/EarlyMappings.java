@@ -62,13 +62,18 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             "<mapper\\s+resource=\"(" + ENTITY_MAPPINGS + "(\\w+)\\.xml)\"\\s*/>");
 
     private static final AtomicReference<CompletableFuture<Configuration>> PENDING = new AtomicReference<>();
+    private static volatile double readSeconds = -1;
+    private static volatile double waitedSeconds = -1;
 
     /** Starts reading the mappings on a daemon thread; a read already under way is replaced. */
     public static void start() {
         CompletableFuture<Configuration> read = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                read.complete(parse(DATABASE_TYPE, TABLE_PREFIX));
+                long started = System.nanoTime();
+                Configuration configuration = parse(DATABASE_TYPE, TABLE_PREFIX);
+                readSeconds = (System.nanoTime() - started) / 1e9;
+                read.complete(configuration);
             } catch (Throwable e) {
                 read.completeExceptionally(e);
             }
@@ -109,6 +114,14 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             throw new IllegalStateException("no " + name + " on the class path");
         }
         return in;
+    }
+
+    /**
+     * How long the early read took on its thread and how long the engine waited for it, in seconds (negative when
+     * there was no such read or wait); for the start-up timings.
+     */
+    static double[] readAndWaitSeconds() {
+        return new double[] {readSeconds, waitedSeconds};
     }
 
     /** How many times the deferred mapper files were read (0 or 1 per engine); for tests and start-up timings. */
@@ -242,10 +255,13 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             return;
         }
         Configuration configuration;
+        long waiting = System.nanoTime();
         try {
             configuration = read.join();
         } catch (RuntimeException e) {
             return;
+        } finally {
+            waitedSeconds = (System.nanoTime() - waiting) / 1e9;
         }
         if (engine.getTransactionFactory() == null) {
             engine.setTransactionFactory(engine.isTransactionsExternallyManaged()

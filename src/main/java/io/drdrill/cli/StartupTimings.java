@@ -84,6 +84,11 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
         if (first != null && last != null) {
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up %-45s %6.2f s", "total", seconds(first, last)));
         }
+        double[] early = EarlyMappings.readAndWaitSeconds();
+        if (early[0] >= 0 && early[1] >= 0) {
+            lines.add(String.format(Locale.ROOT, "[dr-drill] start-up: engine mappings read early in %.2f s on their own"
+                    + " thread; the engine waited %.2f s for them", early[0], early[1]));
+        }
         if (EarlyMappings.lateReads() > 0) {
             lines.add("[dr-drill] start-up: the deferred engine mappings were read late, for "
                     + EarlyMappings.lateReadFor());

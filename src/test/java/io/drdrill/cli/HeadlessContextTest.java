@@ -24,12 +24,7 @@ class HeadlessContextTest {
     @Test
     void theHeadlessApplicationContextHasNoActuatorBean(@TempDir Path dir) {
         // Given the application as `dr-drill run` starts it: cli profile, no web server
-        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
-                .web(WebApplicationType.NONE).profiles("cli")
-                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
-                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
-                        "spring.datasource.url", "jdbc:h2:mem:headless-context-test;DB_CLOSE_DELAY=-1"))
-                .logStartupInfo(false);
+        SpringApplicationBuilder headless = headless(dir, "headless-context-test");
 
         // When it has started
         try (ConfigurableApplicationContext context = headless.run()) {
@@ -51,12 +46,7 @@ class HeadlessContextTest {
     @Test
     void theHeadlessEngineIsMadeForOneShortRunAndKeepsFullHistory(@TempDir Path dir) {
         // Given the application as `dr-drill run` starts it
-        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
-                .web(WebApplicationType.NONE).profiles("cli")
-                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
-                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
-                        "spring.datasource.url", "jdbc:h2:mem:headless-engine-test;DB_CLOSE_DELAY=-1"))
-                .logStartupInfo(false);
+        SpringApplicationBuilder headless = headless(dir, "headless-engine-test");
 
         // When it has started
         try (ConfigurableApplicationContext context = headless.run()) {
@@ -79,12 +69,7 @@ class HeadlessContextTest {
     void theHeadlessEngineTakesTheMappingsReadEarlyAndItsStartReadsNoDeferredFile(@TempDir Path dir) {
         // Given the engine's mappings being read early, as `dr-drill run` starts that read before Spring
         EarlyMappings.start();
-        SpringApplicationBuilder headless = new SpringApplicationBuilder(DrDrillApplication.class)
-                .web(WebApplicationType.NONE).profiles("cli")
-                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
-                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
-                        "spring.datasource.url", "jdbc:h2:mem:headless-early-mappings-test;DB_CLOSE_DELAY=-1"))
-                .logStartupInfo(false);
+        SpringApplicationBuilder headless = headless(dir, "headless-early-mappings-test");
         int lateReads = EarlyMappings.lateReads();
 
         // When the headless application has started (schema created, processes deployed)
@@ -119,5 +104,15 @@ class HeadlessContextTest {
         // Then the cli profile drops the actuator's, the server keeps both
         assertThat(cli.match(candidates, null)).containsExactly(false, true);
         assertThat(serve.match(candidates, null)).containsExactly(true, true);
+    }
+
+    /** The application as `dr-drill run` starts it: cli profile, no web server, an in-memory database of its own. */
+    private static SpringApplicationBuilder headless(Path dir, String database) {
+        return new SpringApplicationBuilder(DrDrillApplication.class)
+                .web(WebApplicationType.NONE).profiles("cli")
+                .properties(Map.of("drdrill.manifests-dir", dir.toString(),
+                        "logging.file.name", dir.resolve("dr-drill.log").toString(),
+                        "spring.datasource.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1"))
+                .logStartupInfo(false);
     }
 }

@@ -26,7 +26,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The largest single part of a headless start is the engine reading its MyBatis mapping XML (57 files, 1.5–2.5 s
@@ -39,8 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ever saves time. Each early read is taken by at most one engine.
  * <p>
  * A headless drill never touches about a third of that XML: the case (CMMN) and decision (DMN) engines are off,
- * and batches, statistics and reports, comments, attachments, filters, identity info and usage metrics are web-app
- * or server features. Those mapper files ({@link #DEFERRED}, none of them referred to by the others) are read only
+ * and batches, statistics and reports, filters, identity info and usage metrics are web-app or server features
+ * (comments and attachments are not among them: the engine stamps their removal time when a drill ends). Those mapper files ({@link #DEFERRED}, none of them referred to by the others) are read only
  * when the engine first asks for a statement or result map that is not there, all of them at once, in the
  * engine's order: a path that does need one costs the time saved, and nothing else changes.
  */
@@ -58,7 +61,7 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             "HistoricCaseActivityInstance", "CaseExecution", "CaseDefinition", "CaseSentryPart", "Batch", "HistoricBatch",
             "Filter", "IdentityInfo", "Metrics", "TaskMetrics", "TableData");
     private static final String ENTITY_MAPPINGS = "org/camunda/bpm/engine/impl/mapping/entity/";
-    private static final java.util.regex.Pattern MAPPER = java.util.regex.Pattern.compile(
+    private static final Pattern MAPPER = Pattern.compile(
             "<mapper\\s+resource=\"(" + ENTITY_MAPPINGS + "(\\w+)\\.xml)\"\\s*/>");
 
     private static final AtomicReference<CompletableFuture<Configuration>> PENDING = new AtomicReference<>();
@@ -91,14 +94,14 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
         String mappings = new String(resource(ProcessEngineConfigurationImpl.DEFAULT_MYBATIS_MAPPING_FILE).readAllBytes(),
                 StandardCharsets.UTF_8);
         List<String> deferred = new ArrayList<>();
-        java.util.regex.Matcher mapper = MAPPER.matcher(mappings);
+        Matcher mapper = MAPPER.matcher(mappings);
         StringBuilder eager = new StringBuilder();
         while (mapper.find()) {
             boolean later = DEFERRED.contains(mapper.group(2));
             if (later) {
                 deferred.add(mapper.group(1));
             }
-            mapper.appendReplacement(eager, later ? "" : java.util.regex.Matcher.quoteReplacement(mapper.group()));
+            mapper.appendReplacement(eager, later ? "" : Matcher.quoteReplacement(mapper.group()));
         }
         mapper.appendTail(eager);
         XMLConfigBuilder builder = new XMLConfigBuilder(DeferringConfiguration.class, new StringReader(eager.toString()),
@@ -140,7 +143,7 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
      */
     public static class DeferringConfiguration extends Configuration {
 
-        static final java.util.concurrent.atomic.AtomicInteger LATE_READS = new java.util.concurrent.atomic.AtomicInteger();
+        static final AtomicInteger LATE_READS = new AtomicInteger();
 
         private static volatile String lateFor;
 

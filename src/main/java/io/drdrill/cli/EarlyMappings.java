@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -182,40 +183,34 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             }
         }
 
-        @Override
-        public MappedStatement getMappedStatement(String id, boolean validateIncompleteStatements) {
-            if (!deferred.isEmpty() && !super.hasStatement(id, validateIncompleteStatements)) {
+        /** Reads the deferred files when some remain and the lookup of {@code id} would miss without them. */
+        private void readDeferredIfMissing(String id, BooleanSupplier present) {
+            if (!deferred.isEmpty() && !present.getAsBoolean()) {
                 readDeferred(id);
             }
+        }
+
+        @Override
+        public MappedStatement getMappedStatement(String id, boolean validateIncompleteStatements) {
+            readDeferredIfMissing(id, () -> super.hasStatement(id, validateIncompleteStatements));
             return super.getMappedStatement(id, validateIncompleteStatements);
         }
 
         @Override
         public boolean hasStatement(String id, boolean validateIncompleteStatements) {
-            if (super.hasStatement(id, validateIncompleteStatements)) {
-                return true;
-            }
-            if (deferred.isEmpty()) {
-                return false;
-            }
-            readDeferred(id);
+            readDeferredIfMissing(id, () -> super.hasStatement(id, validateIncompleteStatements));
             return super.hasStatement(id, validateIncompleteStatements);
         }
 
         @Override
         public ResultMap getResultMap(String id) {
-            if (!deferred.isEmpty() && !super.hasResultMap(id)) {
-                readDeferred(id);
-            }
+            readDeferredIfMissing(id, () -> super.hasResultMap(id));
             return super.getResultMap(id);
         }
 
         @Override
         public boolean hasResultMap(String id) {
-            if (super.hasResultMap(id) || deferred.isEmpty()) {
-                return super.hasResultMap(id);
-            }
-            readDeferred(id);
+            readDeferredIfMissing(id, () -> super.hasResultMap(id));
             return super.hasResultMap(id);
         }
 

@@ -89,6 +89,11 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up: engine mappings read early in %.2f s on their own"
                     + " thread; the engine waited %.2f s for them", early[0], early[1]));
         }
+        double[] built = EarlyMappings.builtOnFirstUse();
+        if (built[0] > 0) {
+            lines.add(String.format(Locale.ROOT, "[dr-drill] start-up: %d engine statements built on first use, in %.2f s"
+                    + " in all", (int) built[0], built[1]));
+        }
         if (EarlyMappings.lateReads() > 0) {
             lines.add("[dr-drill] start-up: the deferred engine mappings were read late, for "
                     + EarlyMappings.lateReadFor());

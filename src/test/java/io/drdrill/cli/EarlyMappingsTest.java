@@ -1,6 +1,10 @@
 package io.drdrill.cli;
 
 import org.apache.ibatis.builder.xml.XMLConfigBuilder;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.mapping.ResultMap;
+import org.apache.ibatis.mapping.SqlCommandType;
+import org.apache.ibatis.scripting.defaults.RawSqlSource;
 import org.apache.ibatis.session.Configuration;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.junit.jupiter.api.Test;
@@ -8,15 +12,20 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The engine's MyBatis mappings read early, with some files deferred, end up as exactly the engine's own read: the
- * same statements and result maps, the deferred ones read on the first lookup that misses, once.
+ * same statements and result maps, the deferred ones read on the first lookup that misses, once; each statement
+ * built, as MyBatis builds it, when first asked for or ahead from the drill's list.
  */
 class EarlyMappingsTest {
 
@@ -33,10 +42,81 @@ class EarlyMappingsTest {
         Set<String> statements = new HashSet<>(early.getMappedStatementNames());
         Set<String> resultMaps = new HashSet<>(early.getResultMapNames());
 
-        // Then they are the engine's, and nothing is left deferred
+        // Then they are the engine's, built alike, and nothing is left deferred or unbuilt
         assertThat(statements).isEqualTo(new HashSet<>(engines.getMappedStatementNames()));
         assertThat(resultMaps).isEqualTo(new HashSet<>(engines.getResultMapNames()));
         assertThat(early.deferred()).isEmpty();
+        assertThat(early.unbuiltStatements()).isZero();
+        assertThat(built(early)).isEqualTo(built(engines));
+    }
+
+    @Test
+    void aStatementReadEarlyIsBuiltWhenTheEngineFirstAsksForItByItsFullOrShortId() throws Exception {
+        // Given the early read, whose statements are parsed but not built
+        EarlyMappings.DeferringConfiguration early = (EarlyMappings.DeferringConfiguration)
+                EarlyMappings.parse(EarlyMappings.DATABASE_TYPE, EarlyMappings.TABLE_PREFIX);
+        int unbuilt = early.unbuiltStatements();
+        assertThat(unbuilt).isGreaterThan(500);
+
+        // When the engine asks for one statement by its full id and another by its short id
+        MappedStatement property = early.getMappedStatement(
+                "org.camunda.bpm.engine.impl.persistence.entity.PropertyEntity.selectProperty");
+        boolean job = early.hasStatement("selectJob");
+
+        // Then those two were built, as MyBatis builds them, and only they; a missing id builds nothing
+        assertThat(property.getResource()).endsWith("entity/Property.xml");
+        assertThat(property.getSqlCommandType()).isEqualTo(SqlCommandType.SELECT);
+        assertThat(job).isTrue();
+        assertThat(early.unbuiltStatements()).isEqualTo(unbuilt - 2);
+        assertThat(early.hasStatement("noSuchStatement")).isFalse();
+        assertThat(early.unbuiltStatements()).isEqualTo(unbuilt - 2);
+        assertThat(fingerprint(early.getMappedStatement("selectJob")))
+                .isEqualTo(fingerprint(enginesOwnRead().getMappedStatement("selectJob")));
+    }
+
+    @Test
+    void theStatementsBuiltAheadAreAllStatementsOfTheEngine() throws Exception {
+        // Given the list of statements built ahead for a drill
+        List<String> listed = EarlyMappings.listed(EarlyMappings.DRILL_STATEMENTS);
+        EarlyMappings.DeferringConfiguration early = (EarlyMappings.DeferringConfiguration)
+                EarlyMappings.parse(EarlyMappings.DATABASE_TYPE, EarlyMappings.TABLE_PREFIX);
+        int unbuilt = early.unbuiltStatements();
+
+        // When they are built ahead
+        early.listAhead(listed);
+        early.buildAhead();
+
+        // Then each named one statement read early, which is now built, and nothing deferred was read
+        assertThat(listed).hasSizeGreaterThan(50).doesNotHaveDuplicates();
+        assertThat(early.unbuiltStatements()).isEqualTo(unbuilt - listed.size());
+        assertThat(early.deferred()).hasSize(EarlyMappings.DEFERRED.size());
+        assertThat(early.builtUnlisted()).isEmpty();
+    }
+
+    /** What a built statement is made of, beyond object identity: its kind, SQL source, maps and key settings. */
+    private static String fingerprint(MappedStatement statement) {
+        String sql = statement.getSqlSource().getClass().getSimpleName();
+        if (statement.getSqlSource() instanceof RawSqlSource raw) {
+            sql += ":" + raw.getBoundSql(null).getSql();
+        }
+        return String.join("|", statement.getId(), statement.getResource(), statement.getSqlCommandType().name(),
+                statement.getStatementType().name(), sql, String.valueOf(statement.getParameterMap().getId()),
+                statement.getResultMaps().stream().map(ResultMap::getId).toList().toString(),
+                statement.getKeyGenerator().getClass().getSimpleName(),
+                Arrays.toString(statement.getKeyProperties()), String.valueOf(statement.isFlushCacheRequired()),
+                String.valueOf(statement.isUseCache()), String.valueOf(statement.getResultSetType()),
+                String.valueOf(statement.getFetchSize()), String.valueOf(statement.getTimeout()),
+                String.valueOf(statement.getDatabaseId()), statement.getLang().getClass().getSimpleName());
+    }
+
+    private static Map<String, String> built(Configuration configuration) {
+        Map<String, String> byId = new TreeMap<>();
+        for (Object statement : configuration.getMappedStatements()) {
+            if (statement instanceof MappedStatement mapped) { // the short-name entries of ambiguous ids are not
+                byId.put(mapped.getId(), fingerprint(mapped));
+            }
+        }
+        return byId;
     }
 
     @Test

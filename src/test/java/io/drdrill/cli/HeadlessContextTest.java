@@ -1,6 +1,9 @@
 package io.drdrill.cli;
 
 import io.drdrill.DrDrillApplication;
+import io.drdrill.evidence.EvidencePaths;
+import io.drdrill.testsupport.ProcessTests;
+import io.drdrill.testsupport.TestBundle;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,14 +14,22 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The headless run starts no health, metrics or other actuator beans, though the actuator is on the class path. */
+/**
+ * The headless run starts no health, metrics or other actuator beans, though the actuator is on the class path, and
+ * its engine works on the mappings read early: the statements its drills run are the ones built ahead.
+ */
 class HeadlessContextTest {
 
     @Test
@@ -86,6 +97,46 @@ class HeadlessContextTest {
                     .isSameAs(engine.getTransactionFactory());
             assertThat(engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey("dr-drill")
                     .count()).isEqualTo(1);
+            assertThat(EarlyMappings.lateReads()).isEqualTo(lateReads);
+        }
+    }
+
+    @Test
+    void aPassedFailedPolicyViolatingAndInvalidDrillAskForNoStatementOutsideTheListBuiltAheadAndReadNoDeferredFile(
+            @TempDir Path dir) throws Exception {
+        // Given the engine on the mappings read early, and four bundles: sound, tampered, too old, invalid
+        TestBundle sound = TestBundle.create(dir.resolve("sound")).write();
+        TestBundle tampered = TestBundle.create(dir.resolve("tampered")).write();
+        Files.writeString(tampered.backupPath(), "{}", StandardOpenOption.APPEND);
+        TestBundle old = TestBundle.create(dir.resolve("old")).withPolicies(60.0, 900.0)
+                .withCapturedAt(Instant.now().minus(Duration.ofDays(30)))
+                .write();
+        TestBundle invalid = TestBundle.create(dir.resolve("invalid"))
+                .withManifestTweak(manifest -> manifest.put("unknown_field", 1)).write();
+        EarlyMappings.start();
+        int lateReads = EarlyMappings.lateReads();
+        SpringApplicationBuilder headless = headless(dir, "headless-drill-statements-test")
+                .properties(Map.of("drdrill.manifests-dir", Path.of(System.getProperty("java.io.tmpdir"))
+                                .toRealPath().toString(),
+                        "drdrill.trusted-caller", "true", "drdrill.review-failed-drills", "false"));
+
+        try (ConfigurableApplicationContext context = headless.run()) {
+            HeadlessDrill drill = context.getBean(HeadlessDrill.class);
+            EarlyMappings.DeferringConfiguration mappings = (EarlyMappings.DeferringConfiguration) context
+                    .getBean(ProcessEngineConfigurationImpl.class).getSqlSessionFactory().getConfiguration();
+
+            // When each is drilled as `dr-drill run` drills it
+            List<ExitCode> exits = new ArrayList<>();
+            for (TestBundle bundle : List.of(sound, tampered, old, invalid)) {
+                EvidencePaths paths = EvidencePaths.in(bundle.dir().resolve("out"));
+                exits.add(RunCommand.drill(drill, ProcessTests.headlessVariables(bundle, paths), paths).exit());
+            }
+
+            // Then each ended as such a drill ends, every statement they ran was on the list built ahead, and
+            // none of the deferred files was read
+            assertThat(exits).containsExactly(ExitCode.PASSED, ExitCode.FAILED, ExitCode.POLICY_VIOLATION,
+                    ExitCode.INVALID);
+            assertThat(mappings.builtUnlisted()).isEmpty();
             assertThat(EarlyMappings.lateReads()).isEqualTo(lateReads);
         }
     }

@@ -1,6 +1,7 @@
 package io.drdrill;
 
 import io.drdrill.cli.DrDrillCommand;
+import io.drdrill.cli.EarlyMappings;
 import io.drdrill.cli.StartupTimings;
 
 import java.io.PrintWriter;
@@ -16,6 +17,9 @@ public final class Main {
 
     public static void main(String[] args) {
         StartupTimings.mark(StartupTimings.Mark.MAIN);
+        if (args.length > 0 && "run".equals(args[0])) {
+            EarlyMappings.startUnlessPending(); // while the command line is parsed and checked
+        }
         int exit = DrDrillCommand.execute(DrDrillApplication.class, args);
         StartupTimings.print(new PrintWriter(System.err, true));
         System.exit(exit);

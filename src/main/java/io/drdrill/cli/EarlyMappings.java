@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
 /**
  * The largest single part of a headless start is the engine reading its MyBatis mapping XML (57 files, 1.5–2.5 s
  * on a cold JVM), and it runs on one thread while the other core idles. {@link #start()} reads them on a second
- * thread as soon as {@code run} begins, while the command checks its options and Spring builds its context; the
- * engine plugin then hands the finished configuration to the engine, which skips its own parse when it already has
+ * thread as soon as {@code main} sees {@code run}, while the command line is checked and Spring builds its context;
+ * the engine plugin then hands the finished configuration to the engine, which skips its own parse when it already has
  * a session factory. It is read exactly as the engine would read it (its mapping file, its properties for the
  * database type and table prefix): for the headless default, H2 without a prefix. An engine on any other database
  * or prefix, a shared session factory, or a read that failed or is not there parses as usual: the early read only
@@ -92,6 +92,21 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
 
     /** Starts reading the mappings on a daemon thread; a read already under way is replaced. */
     public static void start() {
+        start(true);
+    }
+
+    /**
+     * Starts reading the mappings unless a read is under way and not taken by an engine yet: {@code main} starts it
+     * before the command line is parsed, {@code run} again in case it was not.
+     */
+    public static void startUnlessPending() {
+        start(false);
+    }
+
+    private static synchronized void start(boolean replace) {
+        if (!replace && PENDING.get() != null) {
+            return;
+        }
         CompletableFuture<Configuration> read = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
@@ -288,7 +303,8 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
                 parser = new StatementKeepingParser(in, resource, getVariables());
                 WITH_PARSER.newInstance(parser, this, resource, getSqlFragments()).parse();
             } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+                throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             } finally {
@@ -310,7 +326,8 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             String id = statement.node().getStringAttribute("id");
             String prefix = statement.namespace() + ".";
             String shortId = id.startsWith(prefix) ? id.substring(prefix.length()) : id;
-            return List.of(prefix + shortId, shortId, prefix + shortId + SELECT_KEY_SUFFIX, shortId + SELECT_KEY_SUFFIX);
+            return List.of(prefix + shortId, shortId, prefix + shortId + SELECT_KEY_SUFFIX,
+                    shortId + SELECT_KEY_SUFFIX);
         }
 
         /**
@@ -443,7 +460,7 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             }
         }
 
-        /** Builds the statement {@code id} if it is one not built yet, else reads the deferred files if it is missing. */
+        /** Builds statement {@code id} if it is not built yet, else reads the deferred files if it is missing. */
         private void buildOrReadIfMissing(String id, BooleanSupplier present) {
             if (building && Thread.holdsLock(this)) {
                 return; // MyBatis's statement builder asking whether the statement it builds is there yet

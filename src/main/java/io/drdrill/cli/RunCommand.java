@@ -73,7 +73,7 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EarlyMappings.start();
+        EarlyMappings.startUnlessPending();
         EvidencePaths paths = new EvidencePaths(report,
                 events != null ? events : report.toAbsolutePath().resolveSibling(EvidencePaths.EVENTS_FILE),
                 evidenceDir != null ? evidenceDir : report.toAbsolutePath().getParent());

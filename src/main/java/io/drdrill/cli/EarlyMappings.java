@@ -292,6 +292,7 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
         private final Map<String, List<UnbuiltStatement>> unbuiltById = new HashMap<>();
         private volatile int unbuiltCount;
         private boolean building;
+        private volatile boolean abandoned;
         private Set<String> listed;
         private final Set<String> unlisted = new LinkedHashSet<>();
 
@@ -350,8 +351,16 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
                 ids = listed == null ? List.of() : List.copyOf(listed);
             }
             for (String id : ids) {
+                if (abandoned) {
+                    return;
+                }
                 buildUnbuilt(id);
             }
+        }
+
+        /** No engine took this configuration: nothing more is built ahead. */
+        void abandon() {
+            abandoned = true;
         }
 
         /** Statements built for a lookup though a list was being built and did not name them. */
@@ -527,22 +536,34 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
     @Override
     public void preInit(ProcessEngineConfigurationImpl engine) {
         CompletableFuture<Configuration> read = PENDING.getAndSet(null);
-        if (read == null || engine.getSqlSessionFactory() != null || engine.isUseSharedSqlSessionFactory()
+        if (read != null && !handOver(read, engine)) {
+            // nobody will use it: the early thread builds nothing more ahead
+            read.thenAccept(configuration -> {
+                if (configuration instanceof DeferringConfiguration deferring) {
+                    deferring.abandon();
+                }
+            });
+        }
+    }
+
+    /** Gives the engine the early read if it is the one the engine would make itself; false if it is not used. */
+    private static boolean handOver(CompletableFuture<Configuration> read, ProcessEngineConfigurationImpl engine) {
+        if (engine.getSqlSessionFactory() != null || engine.isUseSharedSqlSessionFactory()
                 || engine.getDataSource() == null || !TABLE_PREFIX.equals(engine.getDatabaseTablePrefix())) {
-            return;
+            return false;
         }
         if (engine.getDatabaseType() == null) {
             engine.initDatabaseType();
         }
         if (!DATABASE_TYPE.equals(engine.getDatabaseType())) {
-            return;
+            return false;
         }
         Configuration configuration;
         long waiting = System.nanoTime();
         try {
             configuration = read.join();
         } catch (RuntimeException e) {
-            return;
+            return false;
         } finally {
             waitedSeconds = (System.nanoTime() - waiting) / 1e9;
         }
@@ -556,5 +577,6 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             configuration.setDefaultExecutorType(ExecutorType.BATCH);
         }
         engine.setSqlSessionFactory(new DefaultSqlSessionFactory(configuration));
+        return true;
     }
 }

@@ -90,7 +90,7 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
                     + " thread; the engine waited %.2f s for them", early[0], early[1]));
         }
         double[] built = EarlyMappings.builtOnFirstUse();
-        if (built[0] > 0) {
+        if (built[0] > 0 && early[1] >= 0) {
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up: %d engine statements built on first use, in %.2f s"
                     + " in all", (int) built[0], built[1]));
         }

@@ -93,6 +93,22 @@ class EarlyMappingsTest {
         assertThat(early.builtUnlisted()).isEmpty();
     }
 
+    @Test
+    void anEarlyReadNoEngineTookBuildsNothingAhead() throws Exception {
+        // Given an early read with the drill's list, which an engine on another database did not take
+        EarlyMappings.DeferringConfiguration early = (EarlyMappings.DeferringConfiguration)
+                EarlyMappings.parse(EarlyMappings.DATABASE_TYPE, EarlyMappings.TABLE_PREFIX);
+        int unbuilt = early.unbuiltStatements();
+        early.listAhead(EarlyMappings.listed(EarlyMappings.DRILL_STATEMENTS));
+        early.abandon();
+
+        // When the early thread comes to build the list ahead
+        early.buildAhead();
+
+        // Then it builds none of it
+        assertThat(early.unbuiltStatements()).isEqualTo(unbuilt);
+    }
+
     /** What a built statement is made of, beyond object identity: its kind, SQL source, maps and key settings. */
     private static String fingerprint(MappedStatement statement) {
         String sql = statement.getSqlSource().getClass().getSimpleName();

@@ -138,29 +138,23 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
         String mappings = new String(resource(ProcessEngineConfigurationImpl.DEFAULT_MYBATIS_MAPPING_FILE).readAllBytes(),
                 StandardCharsets.UTF_8);
         List<String> deferred = new ArrayList<>();
-        Matcher mapper = MAPPER.matcher(mappings);
-        StringBuilder eager = new StringBuilder();
-        while (mapper.find()) {
-            boolean later = DEFERRED.contains(mapper.group(2));
-            if (later) {
-                deferred.add(mapper.group(1));
-            }
-            mapper.appendReplacement(eager, later ? "" : Matcher.quoteReplacement(mapper.group()));
-        }
-        mapper.appendTail(eager);
-        String settings = eager.toString();
         List<String> early = new ArrayList<>();
-        if (WITH_PARSER != null) {
-            Matcher kept = MAPPER.matcher(settings);
-            StringBuilder none = new StringBuilder();
-            while (kept.find()) {
-                early.add(kept.group(1));
-                kept.appendReplacement(none, "");
+        Matcher mapper = MAPPER.matcher(mappings);
+        StringBuilder settings = new StringBuilder();
+        while (mapper.find()) {
+            // deferred files wait for a miss; the others are read below, keeping their statements, when we can
+            if (DEFERRED.contains(mapper.group(2))) {
+                deferred.add(mapper.group(1));
+            } else if (WITH_PARSER != null) {
+                early.add(mapper.group(1));
+            } else {
+                mapper.appendReplacement(settings, Matcher.quoteReplacement(mapper.group()));
+                continue;
             }
-            kept.appendTail(none);
-            settings = none.toString();
+            mapper.appendReplacement(settings, "");
         }
-        XMLConfigBuilder builder = new XMLConfigBuilder(DeferringConfiguration.class, new StringReader(settings),
+        mapper.appendTail(settings);
+        XMLConfigBuilder builder = new XMLConfigBuilder(DeferringConfiguration.class, new StringReader(settings.toString()),
                 "", properties);
         DeferringConfiguration configuration = (DeferringConfiguration) builder.parse();
         for (String resource : early) {
@@ -401,8 +395,9 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
             building = true;
             try {
                 for (UnbuiltStatement statement : statements) {
+                    List<String> ids = ids(statement);
                     unbuilt.remove(statement);
-                    for (String id : ids(statement)) {
+                    for (String id : ids) {
                         List<UnbuiltStatement> filed = unbuiltById.get(id);
                         filed.remove(statement);
                         if (filed.isEmpty()) {
@@ -421,9 +416,8 @@ public class EarlyMappings extends AbstractProcessEnginePlugin {
                         addIncompleteStatement(builder);
                     }
                     BUILT.incrementAndGet();
-                    String id = ids(statement).get(0);
-                    if (listed != null && !listed.contains(id)) {
-                        unlisted.add(id);
+                    if (listed != null && !listed.contains(ids.get(0))) {
+                        unlisted.add(ids.get(0));
                     }
                 }
             } finally {

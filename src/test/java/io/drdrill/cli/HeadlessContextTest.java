@@ -1,6 +1,7 @@
 package io.drdrill.cli;
 
 import io.drdrill.DrDrillApplication;
+import io.drdrill.alerts.AlertDispatch;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.testsupport.ProcessTests;
 import io.drdrill.testsupport.TestBundle;
@@ -9,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.util.ClassUtils;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +28,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -142,19 +150,55 @@ class HeadlessContextTest {
     }
 
     @Test
-    void theFilterDropsActuatorAutoConfigurationsOnlyInTheCliProfile() {
-        // Given an actuator auto-configuration and another one
+    void theFilterKeepsOnlyTheDrillsAutoConfigurationsInTheCliProfileAndLetsTheirImportsPass() {
+        // Given an actuator auto-configuration, a web one, one a drill uses, and a class that one imports
         String[] candidates = {"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-                "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"};
-        HeadlessAutoConfigurationFilter cli = new HeadlessAutoConfigurationFilter();
-        cli.setEnvironment(new MockEnvironment().withProperty("spring.profiles.active", "cli"));
-        HeadlessAutoConfigurationFilter serve = new HeadlessAutoConfigurationFilter();
-        serve.setEnvironment(new MockEnvironment().withProperty("spring.profiles.active", "serve"));
+                "org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration",
+                "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+                "org.springframework.boot.autoconfigure.jdbc.DataSourceConfiguration$Hikari"};
+        HeadlessAutoConfigurationFilter cli = filter("cli");
+        HeadlessAutoConfigurationFilter serve = filter("serve");
 
         // When each filter matches them
-        // Then the cli profile drops the actuator's, the server keeps both
-        assertThat(cli.match(candidates, null)).containsExactly(false, true);
-        assertThat(serve.match(candidates, null)).containsExactly(true, true);
+        // Then the cli profile drops the actuator's and the web one, the server keeps all
+        assertThat(cli.match(candidates, null)).containsExactly(false, false, true, true);
+        assertThat(serve.match(candidates, null)).containsExactly(true, true, true, true);
+    }
+
+    @Test
+    void theHeadlessContextReadsOnlyTheAutoConfigurationsOnTheListAndStillSendsMailAlerts(@TempDir Path dir) {
+        // Given the application as `dr-drill run` starts it, with alerts by mail configured
+        SpringApplicationBuilder headless = headless(dir, "headless-auto-configurations-test")
+                .properties(Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", "2525",
+                        "drdrill.alerts.mail.to", "dr-team@example.org",
+                        "drdrill.alerts.mail.from", "dr-drill@example.org"));
+
+        // When it has started
+        try (ConfigurableApplicationContext context = headless.run()) {
+            // Then every auto-configuration bean in it is one of the list's, each of the list's (but the mail
+            // check, which is off by default) is there, and the alert dispatch has its mail channel
+            Set<String> declared = new HashSet<>();
+            ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).forEach(declared::add);
+            Set<String> autoConfigurations = new TreeSet<>();
+            for (String name : context.getBeanDefinitionNames()) {
+                Class<?> type = context.getType(name);
+                if (type != null && declared.contains(ClassUtils.getUserClass(type).getName())) {
+                    autoConfigurations.add(ClassUtils.getUserClass(type).getName());
+                }
+            }
+            Set<String> expected = new TreeSet<>(HeadlessAutoConfigurationFilter.HEADLESS);
+            expected.remove("org.springframework.boot.autoconfigure.mail.MailSenderValidatorAutoConfiguration");
+            assertThat(autoConfigurations).isEqualTo(expected);
+            assertThat(context.getBeansOfType(JavaMailSender.class)).hasSize(1);
+            assertThat(context.getBean(AlertDispatch.class).hasChannels()).isTrue();
+        }
+    }
+
+    private static HeadlessAutoConfigurationFilter filter(String profile) {
+        HeadlessAutoConfigurationFilter filter = new HeadlessAutoConfigurationFilter();
+        filter.setEnvironment(new MockEnvironment().withProperty("spring.profiles.active", profile));
+        filter.setBeanClassLoader(HeadlessContextTest.class.getClassLoader());
+        return filter;
     }
 
     /** The application as `dr-drill run` starts it: cli profile, no web server, an in-memory database of its own. */

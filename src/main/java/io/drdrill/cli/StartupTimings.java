@@ -6,7 +6,10 @@ import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.stereotype.Component;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +21,7 @@ import java.util.Optional;
  * Where a command's start-up goes, for whoever tunes it: with {@code DR_DRILL_STARTUP_TIMINGS=1} the command prints,
  * on stderr after its verdict, the seconds from the launcher to the JVM, to {@code main}, through the Spring context,
  * the engine's configuration (most of it MyBatis reading the engine's mapping XML), the engine build (schema), the
- * deployment, the drill and the shutdown. Without the variable every mark is a no-op. The engine hooks are an
+ * deployment, the drill and the shutdown, and which compilers the JVM runs. Without the variable every mark is a no-op. The engine hooks are an
  * engine plugin and a bean post-processor that sees the built engine (the auto-deployment has run by then).
  */
 @Component
@@ -84,6 +87,7 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
         if (first != null && last != null) {
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up %-45s %6.2f s", "total", seconds(first, last)));
         }
+        lines.add("[dr-drill] start-up: compilers " + compilers());
         double[] early = EarlyMappings.readAndWaitSeconds();
         if (early[0] >= 0 && early[1] >= 0) {
             lines.add(String.format(Locale.ROOT, "[dr-drill] start-up: engine mappings read early in %.2f s on their own"
@@ -119,9 +123,25 @@ public class StartupTimings extends AbstractProcessEnginePlugin implements BeanP
         }
     }
 
-    /** The kernel's start time of this process (clock-tick resolution, 10 ms on Linux). */
+    /**
+     * When the JVM started, as it recorded it (milliseconds). Not the process's start: the launcher's shell becomes
+     * the JVM ({@code exec}), and the kernel's start time, besides, is rounded to the boot time's second.
+     */
     private static Optional<Instant> jvmStart() {
-        return ProcessHandle.current().info().startInstant();
+        return Optional.of(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()));
+    }
+
+    /** Which compilers the JVM runs: the launcher runs drills of small files on C1 alone. */
+    static String compilers() {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        try {
+            boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
+            String stop = hotspot.getVMOption("TieredStopAtLevel").getValue();
+            return !tiered ? "C2 only" : "1".equals(stop) || "2".equals(stop) || "3".equals(stop) ? "C1 only"
+                    : "C1 and C2";
+        } catch (IllegalArgumentException notHotSpot) {
+            return "unknown";
+        }
     }
 
     @Override

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -271,6 +273,36 @@ class DrDrillCommandIT {
         assertThat(tampered.stderr.strip()).startsWith("[dr-drill] NOT VERIFIED: the signature is good but a subject differs");
     }
 
+    @Test
+    void aDrillOfSmallFilesRunsOnC1AloneAndOneWithALargeBackupOnBothCompilers() throws Exception {
+        // Given the sample bundle, and a copy of it whose backup is a 40 MiB file
+        Path small = copySample("small");
+        Path large = copySample("large");
+        try (RandomAccessFile backup = new RandomAccessFile(large.resolve("backup.json").toFile(), "rw")) {
+            backup.setLength(40L << 20);
+        }
+        Map<String, String> timings = Map.of("DR_DRILL_STARTUP_TIMINGS", "1");
+
+        // When each is drilled with the start-up timings shown
+        Result fast = drill(work, timings, "run", "--manifest", small.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME, "--output", work.resolve("small-evidence/dr-report.json").toString());
+        Result slow = drill(work, timings, "run", "--manifest", large.resolve("manifest.json").toString(),
+                "--current-time", SAMPLE_TIME, "--output", work.resolve("large-evidence/dr-report.json").toString());
+
+        // Then the small drill ran on C1 alone, the large one (which fails its digest) on C1 and C2, and every
+        // phase of their start-up took a time of zero or more
+        assertThat(fast.exit).isZero();
+        assertThat(fast.stderr).contains("[dr-drill] start-up: compilers C1 only");
+        assertThat(slow.exit).isEqualTo(1);
+        assertThat(slow.stderr).contains("[dr-drill] start-up: compilers C1 and C2");
+        for (Result run : List.of(fast, slow)) {
+            List<String> phases = run.stderr.lines().filter(line -> line.matches("\\[dr-drill] start-up [a-zA-Z].*"))
+                    .toList();
+            assertThat(phases).hasSizeGreaterThan(5).allMatch(line -> line.matches(".* \\d+\\.\\d\\d s"),
+                    "a time of zero or more");
+        }
+    }
+
     private static Result run(Path cwd, String... command) throws Exception {
         Process process = new ProcessBuilder(command).directory(cwd.toFile()).start();
         String out = new String(process.getInputStream().readAllBytes());
@@ -280,7 +312,11 @@ class DrDrillCommandIT {
     }
 
     private Path copySample() throws IOException {
-        Path target = work.resolve("bundle");
+        return copySample("bundle");
+    }
+
+    private Path copySample(String name) throws IOException {
+        Path target = work.resolve(name);
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(PROJECT.resolve("data/dr"))) {
             for (Path file : files.toList()) {
@@ -293,13 +329,19 @@ class DrDrillCommandIT {
     }
 
     private static Result drill(Path cwd, String... args) throws Exception {
+        return drill(cwd, Map.of(), args);
+    }
+
+    private static Result drill(Path cwd, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(COMMAND.toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("dr-drill-out", ".txt");
         Path err = Files.createTempFile("dr-drill-err", ".txt");
-        Process process = new ProcessBuilder(command).directory(cwd.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("dr-drill did not finish: " + command);

@@ -54,6 +54,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void everySpringComponentLiesInAPackageTheApplicationScans() {
+        // Given the packages the application looks for components in
+        String[] scanned = java.util.Arrays.stream(DrDrillApplication.class
+                        .getAnnotation(org.springframework.boot.autoconfigure.SpringBootApplication.class)
+                        .scanBasePackages()).map(name -> name + "..").toArray(String[]::new);
+
+        // When the classes outside them are checked, then none is a component (it would never be found)
+        noClasses().that().resideOutsideOfPackages(scanned).and().doNotHaveFullyQualifiedName(
+                        DrDrillApplication.class.getName())
+                .should().beMetaAnnotatedWith(org.springframework.stereotype.Component.class).check(classes);
+    }
+
+    @Test
     void theDomainCoreImportsNoCamundaAndNoSpring() {
         // Given the core packages, when their dependencies are checked, then none reaches the engine or Spring
         noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()

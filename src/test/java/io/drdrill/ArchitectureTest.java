@@ -6,6 +6,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.stereotype.Component;
+
+import java.util.Arrays;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -56,14 +60,13 @@ class ArchitectureTest {
     @Test
     void everySpringComponentLiesInAPackageTheApplicationScans() {
         // Given the packages the application looks for components in
-        String[] scanned = java.util.Arrays.stream(DrDrillApplication.class
-                        .getAnnotation(org.springframework.boot.autoconfigure.SpringBootApplication.class)
-                        .scanBasePackages()).map(name -> name + "..").toArray(String[]::new);
+        String[] scanned = Arrays.stream(DrDrillApplication.class.getAnnotation(SpringBootApplication.class)
+                .scanBasePackages()).map(name -> name + "..").toArray(String[]::new);
 
         // When the classes outside them are checked, then none is a component (it would never be found)
         noClasses().that().resideOutsideOfPackages(scanned).and().doNotHaveFullyQualifiedName(
                         DrDrillApplication.class.getName())
-                .should().beMetaAnnotatedWith(org.springframework.stereotype.Component.class).check(classes);
+                .should().beMetaAnnotatedWith(Component.class).check(classes);
     }
 
     @Test

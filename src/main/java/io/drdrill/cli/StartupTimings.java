@@ -21,8 +21,9 @@ import java.util.Optional;
  * Where a command's start-up goes, for whoever tunes it: with {@code DR_DRILL_STARTUP_TIMINGS=1} the command prints,
  * on stderr after its verdict, the seconds from the launcher to the JVM, to {@code main}, through the Spring context,
  * the engine's configuration (most of it MyBatis reading the engine's mapping XML), the engine build (schema), the
- * deployment, the drill and the shutdown, and which compilers the JVM runs. Without the variable every mark is a no-op. The engine hooks are an
- * engine plugin and a bean post-processor that sees the built engine (the auto-deployment has run by then).
+ * deployment, the drill and the shutdown, and which compilers the JVM runs. Without the variable every mark is a
+ * no-op. The engine hooks are an engine plugin and a bean post-processor that sees the built engine (the
+ * auto-deployment has run by then).
  */
 @Component
 public class StartupTimings extends AbstractProcessEnginePlugin implements BeanPostProcessor {

@@ -166,7 +166,7 @@ class HeadlessContextTest {
     }
 
     @Test
-    void theHeadlessContextReadsOnlyTheAutoConfigurationsOnTheListAndStillSendsMailAlerts(@TempDir Path dir) {
+    void theHeadlessContextReadsOnlyTheAutoConfigurationsOnTheListAndStillSetsUpMailAlerts(@TempDir Path dir) {
         // Given the application as `dr-drill run` starts it, with alerts by mail configured
         SpringApplicationBuilder headless = headless(dir, "headless-auto-configurations-test")
                 .properties(Map.of("spring.mail.host", "127.0.0.1", "spring.mail.port", "2525",

@@ -19,7 +19,13 @@ JVM each time, through bin/dr-drill), and prints, as Markdown tables ready to pa
     python3 bench/drill-bench.py --keep --work /var/tmp/bench                 # keep the bundles
 
 The 4 GiB bundles need about 9 GiB free (backup and restored copy); the script checks before building and removes
-what it built. The page cache is left as it is: every measurement, drill and floor alike, reads warm files.
+what it built. The page cache is left as it is: every measurement, drill and floor alike, reads warm files. Each
+one starts from the same settled state: the files written before it are flushed (sync) and SETTLE_SECONDS pass, so
+that a write-back left by the previous measurement never lands in the next, and on a virtual machine that hands
+memory freed by its guest back to the host (virtio-balloon free page reporting, about 2 s after the free) every
+copy writes into memory the host must map again, as a drill's copy always does; a floor copied right after the
+previous restored copy was deleted would reuse that memory still mapped (1 GiB: 0.3 s instead of 2-3 s on such a
+machine) and measure a floor no drill can reach.
 """
 import argparse, base64, hashlib, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -29,6 +35,7 @@ NOW = "2026-11-20T06:30:00Z"
 UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 CHUNK = 1 << 20
 BOTH_COMPILERS = "-XX:TieredStopAtLevel=4"
+SETTLE_SECONDS = 3
 
 
 def parse_size(text):
@@ -103,8 +110,15 @@ def bundle(folder, target, form):
     return os.path.join(folder, "manifest.json"), os.path.join(folder, name), size
 
 
+def settle():
+    """The state every measurement starts from: earlier writes flushed, memory freed before it given back."""
+    os.sync()
+    time.sleep(SETTLE_SECONDS)
+
+
 def measured(argv, env=None, cwd=None):
     """Runs a command; its wall seconds, the peak RSS (KiB) of its process tree (wait4), its exit code and output."""
+    settle()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
         process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err)
@@ -135,6 +149,7 @@ def drill(manifest, evidence, java_opts=None, timings=False):
 def floor(backup, scratch):
     """The shell floor: hash the backup, copy it, hash the copy."""
     copy = os.path.join(scratch, "floor-copy")
+    settle()
     started = time.monotonic()
     for argv in (["openssl", "dgst", "-sha256", backup], ["cp", backup, copy], ["openssl", "dgst", "-sha256", copy]):
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
@@ -227,7 +242,7 @@ def report(rows, heap_row, startup, repeats, load_before, load_after):
     mib = lambda kib: kib / 1024
     print(f"Machine: {os.cpu_count()} cores, {label(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES'))} "
           f"memory; {java_version()}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
-          f"median of {repeats} runs each.\n")
+          f"median of {repeats} runs each, every one after a sync and a {SETTLE_SECONDS} s pause.\n")
     print("| backup | format | bytes | median wall | peak RSS | shell floor | ratio |")
     print("|---|---|---:|---:|---:|---:|---:|")
     medians = {}

@@ -14,6 +14,7 @@ import io.drdrill.restore.RestoreRunner;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Progress;
+import io.drdrill.step.RestoredReading;
 import io.drdrill.step.Sha256;
 import io.drdrill.step.StepName;
 import io.drdrill.step.StepResult;
@@ -27,12 +28,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The one place that knows every step: runs a step, by name, on a drill context. */
 public final class Drill implements DrillSteps {
 
     /** The restored copy's identity on the machine that hashed it ({@link FileIdentity#onThisMachine}). */
     public static final String RESTORED_IDENTITY_FACT = "restored_identity";
+    /** How the restored copy's digest was read: {@link #READ_WHILE_COPIED} or {@link #READ_AFTER_RESTORE}. */
+    public static final String RESTORED_READ_FACT = "restored_read";
+    public static final String READ_WHILE_COPIED = "read back while copy_backup wrote it";
+    public static final String READ_AFTER_RESTORE = "read after the restore";
 
     private final ManifestLoader manifests = new ManifestLoader();
     private final BackupDigestCheck digest = new BackupDigestCheck();
@@ -80,7 +86,7 @@ public final class Drill implements DrillSteps {
             case RESTORE_ARTIFACT -> restored(restore.restore(manifest, context.evidenceDir().resolve(RestoreRunner.LOG_DIR),
                     context.progress()));
             case VALIDATE_RESTORED_BACKUP -> checked(manifest, validateRestored(manifest, context.restoredFileKey(),
-                    context.progress()), context.evidenceDir().resolve(RestoreRunner.LOG_DIR));
+                    context.restoredReading(), context.progress()), context.evidenceDir().resolve(RestoreRunner.LOG_DIR));
             case ENFORCE_POLICIES -> policies.enforce(manifest.policies(), backup.capturedAt(), context.now(),
                     context.rtoSeconds().orElseThrow(() -> new DrDrillError("no restore duration was recorded")));
         };
@@ -95,7 +101,7 @@ public final class Drill implements DrillSteps {
         result.stderrLog().ifPresent(log -> facts.put(RestoreRunner.STDERR_FACT, log.toString()));
         result.containment().ifPresent(how -> facts.put(RestoreRunner.CONTAINMENT_FACT, how.label()));
         return new StepResult("restored " + result.restoredFile().getFileName() + " in " + Numbers.format(rto) + "s",
-                facts, StepResult.Measures.restore(rto, result.restoredFileKey()));
+                facts, StepResult.Measures.restore(rto, result.restoredFileKey(), result.readBack()));
     }
 
     /**
@@ -153,8 +159,14 @@ public final class Drill implements DrillSteps {
                 + (outcomes.size() == 1 ? "" : "s") + " passed", facts, restored.measures());
     }
 
-    private static StepResult validateRestored(Manifest manifest, java.util.Optional<String> restoredFileKey,
-                                               Progress progress) {
+    /**
+     * The restored copy's digest equals the manifest's. The copy {@code restore_artifact} read back while it
+     * wrote it ({@link RestoredReading}) is not read again while it is provably that file: the same identity on
+     * this machine (device and inode, size, modification and status change time, host and boot). Anything else
+     * (a recall script restored it, the file was written or replaced since, another machine) is read here.
+     */
+    private static StepResult validateRestored(Manifest manifest, Optional<String> restoredFileKey,
+                                               Optional<RestoredReading> readBack, Progress progress) {
         Path restored = manifest.restore().restoredFile(manifest.backup().path());
         requireOwnBytes(manifest, restored);
         try {
@@ -167,10 +179,13 @@ public final class Drill implements DrillSteps {
         }
         String actual;
         String identity;
+        boolean readWhileCopied;
         try {
             String before = FileIdentity.onThisMachine(restored);
-            actual = Sha256.of(restored, progress);
-            identity = FileIdentity.onThisMachine(restored);
+            Optional<RestoredReading> same = readBack.filter(reading -> reading.identity().equals(before));
+            readWhileCopied = same.isPresent();
+            actual = readWhileCopied ? same.get().sha256() : Sha256.of(restored, progress);
+            identity = readWhileCopied ? before : FileIdentity.onThisMachine(restored);
             if (!identity.equals(before)) {
                 throw new DrDrillError("restored backup " + restored + " changed while it was hashed ("
                         + FileIdentity.change(before, identity) + ")");
@@ -184,6 +199,7 @@ public final class Drill implements DrillSteps {
         }
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("restored_sha256", "sha256:" + actual);
+        facts.put(RESTORED_READ_FACT, readWhileCopied ? READ_WHILE_COPIED : READ_AFTER_RESTORE);
         // the attestation takes the digest from here while the file keeps this identity
         facts.put(RESTORED_IDENTITY_FACT, identity);
         return new StepResult("restored copy " + restored.getFileName() + " matches sha256:" + actual, facts);

@@ -3,6 +3,7 @@ package io.drdrill.drill;
 import io.drdrill.manifest.Manifest;
 import io.drdrill.step.BackupReading;
 import io.drdrill.step.Progress;
+import io.drdrill.step.RestoredReading;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,9 +20,17 @@ import java.util.Optional;
  * @param progress    where the long parts of a step say how far they got
  * @param backupReading what {@code verify_backup_digest} read (digest, payload outcome, file identity), reported
  *                    by {@code verify_backup_payload} without reading the backup again
+ * @param restoredReading what {@code restore_artifact} read back of its copy, reported by
+ *                    {@code validate_restored_backup} without reading the copy again
  */
 public record DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
-                           Optional<String> restoredFileKey, Progress progress, Optional<BackupReading> backupReading) {
+                           Optional<String> restoredFileKey, Progress progress, Optional<BackupReading> backupReading,
+                           Optional<RestoredReading> restoredReading) {
+
+    public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
+                        Optional<String> restoredFileKey, Progress progress, Optional<BackupReading> backupReading) {
+        this(manifest, now, evidenceDir, rtoSeconds, restoredFileKey, progress, backupReading, Optional.empty());
+    }
 
     public DrillContext(Manifest manifest, Instant now, Path evidenceDir, Optional<Double> rtoSeconds,
                         Optional<String> restoredFileKey, Progress progress) {

@@ -9,6 +9,7 @@ import io.drdrill.restore.RestoreRunner;
 import io.drdrill.restore.RestoreTurn;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.Progress;
+import io.drdrill.step.RestoredReading;
 import io.drdrill.step.StepName;
 import io.drdrill.step.StepResult;
 import io.drdrill.step.Text;
@@ -147,6 +148,7 @@ public final class SiteRestore {
         List<StepRecord> records = new ArrayList<>();
         Optional<Double> rto = Optional.empty();
         Optional<String> key = Optional.empty();
+        Optional<RestoredReading> readBack = Optional.empty();
         for (StepName step : STEPS) {
             Instant started = Instant.now();
             progress.stepStarted(step);
@@ -154,7 +156,7 @@ public final class SiteRestore {
                 Manifest manifest = steps.reloadManifest(request.manifestPath(), request.manifestSha256());
                 turn.take(manifest.restore().outputDir(), manifest.backup().path());
                 StepResult result = steps.run(step, new DrillContext(manifest, request.now(), request.evidenceDir(),
-                        rto, key, progress));
+                        rto, key, progress, Optional.empty(), readBack));
                 records.add(StepRecord.of(step, request.runId(), started, DrillEvent.Status.SUCCESS, result.notes(),
                         result.facts()));
                 if (result.measures().rtoSeconds().isPresent()) {
@@ -162,6 +164,7 @@ public final class SiteRestore {
                 }
                 if (result.measures().restoredFileKey().isPresent()) {
                     key = result.measures().restoredFileKey();
+                    readBack = result.measures().restoredReading();
                 }
                 progress.stepEnded(step, "passed");
             } catch (PolicyViolation violation) {

@@ -4,6 +4,7 @@ import io.drdrill.manifest.Manifest;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.step.FileIdentity;
 import io.drdrill.step.Progress;
+import io.drdrill.step.RestoredReading;
 
 import java.io.File;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class RestoreRunner {
     public static final String CONTAINMENT_FACT = "restore_containment";
     static final String SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
     static final long LOG_LIMIT_BYTES = 10L << 20;
-    private static final long COPY_SLICE_BYTES = 64L << 20;
+    private static final long COPY_SLICE_BYTES = 16L << 20;
     /** How long the log readers may take, once the script has exited, to drain what its pipes still hold. */
     static final long LOG_DRAIN_MILLIS = 3000;
 
@@ -79,6 +80,8 @@ public final class RestoreRunner {
         }
         Optional<Path> script = settings.script().map(s -> checkScript(s, manifest));
         long started = System.nanoTime();
+        long copyEnded = started;
+        Optional<RestoredReading> readBack = Optional.empty();
         try {
             Files.createDirectories(settings.outputDir());
             if (Files.isSameFile(settings.outputDir(), backup.toAbsolutePath().getParent())) {
@@ -88,7 +91,10 @@ public final class RestoreRunner {
             // A restored copy left by an earlier drill must never stand in for this one.
             Files.deleteIfExists(restored);
             if (settings.copyBackup()) {
-                copy(backup, restored, progress);
+                // a recall script runs on the copy and may change it: then the check reads it after the script
+                Copied copied = copy(backup, restored, progress, script.isEmpty());
+                copyEnded = copied.endedNanos();
+                readBack = copied.readBack();
             }
         } catch (IOException e) {
             throw new DrDrillError("restore into " + settings.outputDir() + " failed: " + e, e);
@@ -104,7 +110,7 @@ public final class RestoreRunner {
             containment = Optional.of(recall.containment());
             ended = runScript(script.get(), manifest, stdout.get(), stderr.get(), recall);
         } else {
-            ended = System.nanoTime();
+            ended = settings.copyBackup() ? copyEnded : System.nanoTime();
         }
         double seconds = (ended - started) / 1e9;
         Map<String, Object> logs = new java.util.LinkedHashMap<>();
@@ -114,7 +120,8 @@ public final class RestoreRunner {
             throw new DrDrillError("the restore did not produce " + restored, logs);
         }
         try {
-            return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored), containment);
+            return new RestoreResult(restored, seconds, stdout, stderr, FileIdentity.of(restored), containment,
+                    readBack);
         } catch (IOException e) {
             throw new DrDrillError("restored file " + restored + " cannot be read: " + e.getMessage(), e);
         }
@@ -122,24 +129,59 @@ public final class RestoreRunner {
 
     /**
      * Copies in the kernel ({@code transferTo}: no bytes pass through the JVM's heap) in slices, so that progress
-     * can be told; the target is created anew and never through a link.
+     * can be told; the target is created anew and never through a link. With {@code readBack}, the restored file
+     * is read back and hashed while it is written ({@link CopyReadBack}); the reading is kept only when the file
+     * has the same identity after the copy's last write and after the read, and was read to its end.
      */
-    static void copy(Path from, Path to, Progress progress) throws IOException {
+    static Copied copy(Path from, Path to, Progress progress, boolean readBack) throws IOException {
         String what = "copying " + from.getFileName();
-        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                     LinkOption.NOFOLLOW_LINKS)) {
-            long total = in.size();
-            long done = 0;
-            while (done < total) {
-                long moved = in.transferTo(done, Math.min(COPY_SLICE_BYTES, total - done), out);
-                if (moved <= 0 && in.size() <= done) {
-                    break; // the backup shrank while it was copied: the restored digest will say so
+        CopyReadBack reader = null;
+        try {
+            try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                         LinkOption.NOFOLLOW_LINKS)) {
+                reader = readBack ? readingBack(to) : null;
+                long total = in.size();
+                long done = 0;
+                while (done < total) {
+                    long moved = in.transferTo(done, Math.min(COPY_SLICE_BYTES, total - done), out);
+                    if (moved <= 0 && in.size() <= done) {
+                        break; // the backup shrank while it was copied: the restored digest will say so
+                    }
+                    done += Math.max(moved, 0);
+                    if (reader != null) {
+                        reader.written(done);
+                    }
+                    progress.bytes(what, done, total);
                 }
-                done += Math.max(moved, 0);
-                progress.bytes(what, done, total);
+            }
+            long ended = System.nanoTime();
+            if (reader == null) {
+                return new Copied(ended, Optional.empty());
+            }
+            String written = FileIdentity.onThisMachine(to);
+            Optional<CopyReadBack.Hashed> hashed = reader.finish();
+            String read = FileIdentity.onThisMachine(to);
+            long size = Files.size(to);
+            return new Copied(ended, hashed.filter(h -> written.equals(read) && h.bytes() == size)
+                    .map(h -> new RestoredReading(h.sha256(), h.bytes(), read)));
+        } finally {
+            if (reader != null) {
+                reader.close();
             }
         }
+    }
+
+    private static CopyReadBack readingBack(Path to) {
+        try {
+            return CopyReadBack.start(to);
+        } catch (IOException unreadable) {
+            return null; // the check reads the restored copy itself
+        }
+    }
+
+    /** When the copy's last write returned, and the restored file as read back, if it was. */
+    record Copied(long endedNanos, Optional<RestoredReading> readBack) {
     }
 
     private Path checkScript(Path script, Manifest manifest) {

@@ -34,18 +34,26 @@ public record StepResult(String notes, Map<String, Object> facts, Measures measu
      * @param restoredFileKey identity of the file {@code restore_artifact} restored, for
      *                        {@code validate_restored_backup}
      * @param backupReading   what {@code verify_backup_digest} read, for {@code verify_backup_payload}
+     * @param restoredReading what {@code restore_artifact} read back of its copy, for
+     *                        {@code validate_restored_backup}
      */
     public record Measures(Optional<Double> rtoSeconds, Optional<Double> rpoMinutes, Optional<String> restoredFileKey,
-                           Optional<BackupReading> backupReading) {
+                           Optional<BackupReading> backupReading, Optional<RestoredReading> restoredReading) {
 
         public static final Measures NONE = new Measures(Optional.empty(), Optional.empty(), Optional.empty());
 
         public Measures(Optional<Double> rtoSeconds, Optional<Double> rpoMinutes, Optional<String> restoredFileKey) {
-            this(rtoSeconds, rpoMinutes, restoredFileKey, Optional.empty());
+            this(rtoSeconds, rpoMinutes, restoredFileKey, Optional.empty(), Optional.empty());
         }
 
         public static Measures restore(double rtoSeconds, String restoredFileKey) {
-            return new Measures(Optional.of(rtoSeconds), Optional.empty(), Optional.of(restoredFileKey));
+            return restore(rtoSeconds, restoredFileKey, Optional.empty());
+        }
+
+        public static Measures restore(double rtoSeconds, String restoredFileKey,
+                                       Optional<RestoredReading> restoredReading) {
+            return new Measures(Optional.of(rtoSeconds), Optional.empty(), Optional.of(restoredFileKey),
+                    Optional.empty(), restoredReading);
         }
 
         public static Measures policy(double rtoSeconds, double rpoMinutes) {
@@ -53,7 +61,8 @@ public record StepResult(String notes, Map<String, Object> facts, Measures measu
         }
 
         public static Measures read(BackupReading reading) {
-            return new Measures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(reading));
+            return new Measures(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(reading),
+                    Optional.empty());
         }
     }
 }

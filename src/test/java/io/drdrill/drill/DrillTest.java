@@ -149,6 +149,76 @@ class DrillTest {
     }
 
     @Test
+    void aCopyReadBackAsItWasWrittenIsCheckedWithoutReadingItAgain() throws IOException {
+        // Given a bundle restored by copy_backup, whose restore read its copy back
+        TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withCopyBackup(true).write();
+        Manifest manifest = drill.loadManifest(bundle.manifestPath());
+        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
+        assertThat(restored.restoredReading()).isPresent();
+
+        // When the restored copy is checked with that reading
+        StepResult checked = drill.run(StepName.VALIDATE_RESTORED_BACKUP, withReadBack(context, restored));
+
+        // Then its digest is the one read back, which is the backup's, and the evidence says so
+        assertThat(checked.facts())
+                .containsEntry("restored_sha256", "sha256:" + bundle.backupSha256())
+                .containsEntry(Drill.RESTORED_READ_FACT, Drill.READ_WHILE_COPIED)
+                .containsEntry(Drill.RESTORED_IDENTITY_FACT, FileIdentity.onThisMachine(bundle.restoredFile()));
+    }
+
+    @Test
+    void aCopyRewrittenInPlaceAfterItWasReadBackIsReadAgainAndFails() throws IOException, InterruptedException {
+        // Given a restore that read its copy back, and the copy then rewritten in place at the same size
+        TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withCopyBackup(true).write();
+        Manifest manifest = drill.loadManifest(bundle.manifestPath());
+        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
+        Thread.sleep(20);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(bundle.restoredFile().toFile(), "rw")) {
+            int first = file.read();
+            file.seek(0);
+            file.write(first == ' ' ? '\n' : ' ');
+        }
+        assertThat(Files.size(bundle.restoredFile())).isEqualTo(Files.size(bundle.backupPath()));
+
+        // When / Then the check does not take the reading for the rewritten file (even without the restored file's
+        // key, which would say it was replaced): it reads it, and it differs
+        DrillContext unkeyed = new DrillContext(manifest, NOW, bundle.evidenceDir(), restored.rtoSeconds(),
+                Optional.empty(), context.progress(), Optional.empty(), restored.restoredReading());
+        assertThatThrownBy(() -> drill.run(StepName.VALIDATE_RESTORED_BACKUP, unkeyed))
+                .isInstanceOf(DrDrillError.class)
+                .hasMessageContaining("restored backup digest mismatch")
+                .hasMessageContaining("sha256:" + TestBundle.sha256(bundle.restoredFile()));
+    }
+
+    @Test
+    void aCopyRestoredWithoutAReadingIsReadByTheCheck() {
+        // Given a bundle restored by a recall script
+        TestBundle bundle = TestBundle.create(tempDir.resolve("bundle"))
+                .withCopyBackup(false)
+                .withScript("#!/bin/sh\ncp \"$BACKUP_PATH\" \"$4/\"\n")
+                .write();
+        Manifest manifest = drill.loadManifest(bundle.manifestPath());
+        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
+
+        // When the restored copy is checked
+        StepResult checked = drill.run(StepName.VALIDATE_RESTORED_BACKUP, withReadBack(context, restored));
+
+        // Then it was read by the check
+        assertThat(restored.restoredReading()).isEmpty();
+        assertThat(checked.facts())
+                .containsEntry("restored_sha256", "sha256:" + bundle.backupSha256())
+                .containsEntry(Drill.RESTORED_READ_FACT, Drill.READ_AFTER_RESTORE);
+    }
+
+    private static DrillContext withReadBack(DrillContext context, StepResult.Measures restored) {
+        return new DrillContext(context.manifest(), context.now(), context.evidenceDir(), restored.rtoSeconds(),
+                restored.restoredFileKey(), context.progress(), Optional.empty(), restored.restoredReading());
+    }
+
+    @Test
     void corruptedRestoredCopyFailsValidation() throws IOException {
         // Given a script that restores different content
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle"))

@@ -33,6 +33,25 @@ class SiteRestoreTest {
 
     @Test
     @Timeout(60)
+    void aCopyReadBackByTheRestoreIsCheckedFromThatReadingInTheSameTask() throws Exception {
+        // Given a manifest restored by copy_backup alone, and the steps a worker runs
+        TestBundle bundle = TestBundle.create(dir.resolve("bundle")).withCopyBackup(true).write();
+        Manifest manifest = new ManifestLoader().load(bundle.manifestPath());
+        SiteRestore restore = new SiteRestore(new Drill(new RestoreRunner(List.of(bundle.dir()))));
+
+        // When the task restores and checks the copy
+        SiteRestore.Outcome outcome = restore.run(new SiteRestore.Request(manifest.source(), manifest.sha256(),
+                Instant.now(), dir.resolve("evidence"), "drill-20260102T030405Z-000000000001"), Progress.NONE);
+
+        // Then the check took the digest the restore read back of its copy, which is the backup's
+        assertThat(outcome.failure()).isEmpty();
+        assertThat(outcome.records().get(1).facts())
+                .containsEntry("restored_sha256", "sha256:" + bundle.backupSha256())
+                .containsEntry(Drill.RESTORED_READ_FACT, Drill.READ_WHILE_COPIED);
+    }
+
+    @Test
+    @Timeout(60)
     void twoDrillsOfOneManifestAtOneSiteTakeTurnsInItsOutputFolderAndBothPass() throws Exception {
         // Given a manifest whose recall takes half a second, and the steps a worker runs
         Path log = dir.resolve("recall.log");

@@ -401,6 +401,43 @@ class RestoreRunnerTest {
     }
 
     @Test
+    void aCopyOfManySlicesIsReadBackWhileItIsWrittenToTheDigestOfItsOwnBytes() throws IOException {
+        // Given a backup of 40 MiB of varied bytes: more than two of the copy's slices
+        byte[] block = new byte[1 << 20];
+        java.util.Random random = new java.util.Random(12);
+        try (java.io.OutputStream out = Files.newOutputStream(backup)) {
+            for (int i = 0; i < 40; i++) {
+                random.nextBytes(block);
+                out.write(block);
+            }
+        }
+
+        // When the restore copies it and no script runs after the copy
+        RestoreResult result = runner.restore(manifest(null, true, 60), logDir);
+
+        // Then the copy was read back whole, to the digest of the restored file, with the file's identity
+        io.drdrill.step.RestoredReading reading = result.readBack().orElseThrow();
+        assertThat(reading.bytes()).isEqualTo(Files.size(backup));
+        assertThat(reading.sha256()).isEqualTo(io.drdrill.step.Sha256.of(result.restoredFile()))
+                .isEqualTo(io.drdrill.step.Sha256.of(backup));
+        assertThat(reading.identity()).isEqualTo(io.drdrill.step.FileIdentity.onThisMachine(result.restoredFile()));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("dr-drill-restored-read-back"));
+    }
+
+    @Test
+    void aCopyAScriptRunsOnAfterwardsIsNotReadBack() throws IOException {
+        // Given copy_backup and a recall script, which may change the copy
+        Path script = script("recall.sh", "echo ok\n");
+
+        // When the restore runs
+        RestoreResult result = runner.restore(manifest(script, true, 60), logDir);
+
+        // Then no reading is handed on: the check reads the copy after the script
+        assertThat(result.restoredFile()).hasSameBinaryContentAs(backup);
+        assertThat(result.readBack()).isEmpty();
+    }
+
+    @Test
     void scriptSeesTheCopiedBackupWhenCopyBackupIsAlsoSet() throws IOException {
         // Given copy_backup and a script checking that the copy is already there
         Path script = script("recall.sh", """

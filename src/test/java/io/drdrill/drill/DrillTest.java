@@ -152,8 +152,7 @@ class DrillTest {
     void aCopyReadBackAsItWasWrittenIsCheckedWithoutReadingItAgain() throws IOException {
         // Given a bundle restored by copy_backup, whose restore read its copy back
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withCopyBackup(true).write();
-        Manifest manifest = drill.loadManifest(bundle.manifestPath());
-        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        DrillContext context = restoring(bundle);
         StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
         assertThat(restored.restoredReading()).isPresent();
 
@@ -171,8 +170,7 @@ class DrillTest {
     void aCopyRewrittenInPlaceAfterItWasReadBackIsReadAgainAndFails() throws IOException, InterruptedException {
         // Given a restore that read its copy back, and the copy then rewritten in place at the same size
         TestBundle bundle = TestBundle.create(tempDir.resolve("bundle")).withCopyBackup(true).write();
-        Manifest manifest = drill.loadManifest(bundle.manifestPath());
-        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        DrillContext context = restoring(bundle);
         StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
         Thread.sleep(20);
         try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(bundle.restoredFile().toFile(), "rw")) {
@@ -184,7 +182,7 @@ class DrillTest {
 
         // When / Then the check does not take the reading for the rewritten file (even without the restored file's
         // key, which would say it was replaced): it reads it, and it differs
-        DrillContext unkeyed = new DrillContext(manifest, NOW, bundle.evidenceDir(), restored.rtoSeconds(),
+        DrillContext unkeyed = new DrillContext(context.manifest(), NOW, bundle.evidenceDir(), restored.rtoSeconds(),
                 Optional.empty(), context.progress(), Optional.empty(), restored.restoredReading());
         assertThatThrownBy(() -> drill.run(StepName.VALIDATE_RESTORED_BACKUP, unkeyed))
                 .isInstanceOf(DrDrillError.class)
@@ -199,8 +197,7 @@ class DrillTest {
                 .withCopyBackup(false)
                 .withScript("#!/bin/sh\ncp \"$BACKUP_PATH\" \"$4/\"\n")
                 .write();
-        Manifest manifest = drill.loadManifest(bundle.manifestPath());
-        DrillContext context = new DrillContext(manifest, NOW, bundle.evidenceDir(), Optional.empty());
+        DrillContext context = restoring(bundle);
         StepResult.Measures restored = drill.run(StepName.RESTORE_ARTIFACT, context).measures();
 
         // When the restored copy is checked
@@ -213,6 +210,11 @@ class DrillTest {
                 .containsEntry(Drill.RESTORED_READ_FACT, Drill.READ_AFTER_RESTORE);
     }
 
+    private DrillContext restoring(TestBundle bundle) {
+        return new DrillContext(drill.loadManifest(bundle.manifestPath()), NOW, bundle.evidenceDir(), Optional.empty());
+    }
+
+    /** The context of the check after {@code restored}: what the restore measured and read back. */
     private static DrillContext withReadBack(DrillContext context, StepResult.Measures restored) {
         return new DrillContext(context.manifest(), context.now(), context.evidenceDir(), restored.rtoSeconds(),
                 restored.restoredFileKey(), context.progress(), Optional.empty(), restored.restoredReading());

@@ -15,7 +15,7 @@ import java.util.Optional;
  * Reads the restored copy back while {@code copy_backup} writes it, on a thread of its own, so that the copy's
  * digest is known when the copy ends instead of one more full read later: the copy runs in the kernel on one core
  * while this hashes, on the other, the bytes the restored file already holds. It reads the restored file, never
- * the backup, and only below what the copy has written; once the copy is complete it reads on to the file's end.
+ * the backup, and only up to what the copy has written; the caller compares the count with the file's size.
  * Any failure (a read error, the copy failing) only means there is no digest: the check reads the file itself.
  */
 final class CopyReadBack implements AutoCloseable {
@@ -57,9 +57,9 @@ final class CopyReadBack implements AutoCloseable {
     }
 
     /**
-     * The copy is complete: reads what is left, up to the file's end.
+     * The copy is complete: reads what is left of what it wrote.
      *
-     * @return the SHA-256 (hex) of every byte the file holds, and how many, unless the read failed
+     * @return the SHA-256 (hex) of the bytes read from the file, and how many, unless the read failed
      */
     Optional<Hashed> finish() {
         synchronized (this) {
@@ -120,7 +120,7 @@ final class CopyReadBack implements AutoCloseable {
                         return;
                     }
                     last = finished;
-                    limit = last ? Long.MAX_VALUE : written;
+                    limit = written; // never beyond what the copy wrote: a file growing meanwhile cannot hold it
                 }
                 while (position < limit) {
                     buffer.clear().limit((int) Math.min(BUFFER, limit - position));

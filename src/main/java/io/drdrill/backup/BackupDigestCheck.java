@@ -9,6 +9,7 @@ import io.drdrill.step.StepResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code verify_backup_digest}: the backup exists and its streamed SHA-256 equals the manifest's. The same read
@@ -21,6 +22,8 @@ public final class BackupDigestCheck {
     public static final String IDENTITY_FACT = "backup_identity";
     /** The host that read it. */
     public static final String HOST_FACT = "backup_read_on";
+    /** Present when the reading was taken while the headless drill's engine started ({@link EarlyBackupRead}). */
+    public static final String EARLY_FACT = "backup_read_early";
 
     private final BackupReader reader = new BackupReader(new BackupPayloadCheck());
 
@@ -35,7 +38,8 @@ public final class BackupDigestCheck {
 
     /** The digest, and the payload of {@code format} checked from the same bytes. */
     public StepResult verify(Path backup, String expectedSha256, BackupFormat format, Progress progress) {
-        BackupReading reading = reader.read(backup, format, progress);
+        Optional<BackupReading> early = EarlyBackupRead.take(backup, format);
+        BackupReading reading = early.orElseGet(() -> reader.read(backup, format, progress));
         if (!reading.sha256().equals(expectedSha256)) {
             throw new DrDrillError("backup digest mismatch: expected sha256:" + expectedSha256
                     + ", got sha256:" + reading.sha256());
@@ -45,6 +49,7 @@ public final class BackupDigestCheck {
         facts.put("backup_bytes", reading.bytes());
         facts.put(IDENTITY_FACT, reading.identity());
         facts.put(HOST_FACT, reading.host());
+        early.ifPresent(r -> facts.put(EARLY_FACT, "while the engine started, and the backup is still that file"));
         return new StepResult("sha256:" + reading.sha256() + " matches the manifest (" + reading.bytes() + " bytes)",
                 facts, StepResult.Measures.read(reading));
     }

@@ -1,5 +1,6 @@
 package io.drdrill.cli;
 
+import io.drdrill.backup.EarlyBackupRead;
 import io.drdrill.evidence.EvidencePaths;
 import io.drdrill.step.DrDrillError;
 import io.drdrill.supplychain.DsseSigning;
@@ -7,6 +8,8 @@ import io.drdrill.evidence.InputGuard;
 import io.drdrill.manifest.DrillInputs;
 import io.drdrill.manifest.Instants;
 import io.drdrill.manifest.InvalidManifestException;
+import io.drdrill.manifest.Manifest;
+import io.drdrill.manifest.ManifestLoader;
 import io.drdrill.process.DrDrillProcess;
 import io.drdrill.process.DrillProgress;
 import io.drdrill.process.DrillResult;
@@ -80,6 +83,7 @@ public class RunCommand implements Callable<Integer> {
         validate(paths);
         Map<String, Object> variables = new HashMap<>();
         Path manifestFile = realOrAbsolute(manifest);
+        readBackupEarly(manifestFile);
         DrDrillProcess.Variables.MANIFEST.put(variables, manifestFile.getFileName().toString());
         DrDrillProcess.Variables.REPORT_PATH.put(variables, paths.report());
         DrDrillProcess.Variables.EVENTS_PATH.put(variables, paths.events());
@@ -233,6 +237,19 @@ public class RunCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException invalid(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * A large backup is read while the engine starts ({@link EarlyBackupRead}); a manifest that cannot be read
+     * here is the drill's own to report.
+     */
+    private static void readBackupEarly(Path manifestFile) {
+        try {
+            Manifest loaded = new ManifestLoader().load(manifestFile);
+            EarlyBackupRead.start(loaded.backup().path(), loaded.backup().format());
+        } catch (RuntimeException unreadable) {
+            // load_manifest fails the drill with its own message
+        }
     }
 
     /** The command line names a file anywhere; it becomes a one-folder catalog so the engine checks it alike. */

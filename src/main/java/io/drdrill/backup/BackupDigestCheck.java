@@ -38,7 +38,7 @@ public final class BackupDigestCheck {
 
     /** The digest, and the payload of {@code format} checked from the same bytes. */
     public StepResult verify(Path backup, String expectedSha256, BackupFormat format, Progress progress) {
-        Optional<BackupReading> early = EarlyBackupRead.take(backup, format);
+        Optional<BackupReading> early = EarlyBackupRead.take(backup, format, progress);
         BackupReading reading = early.orElseGet(() -> reader.read(backup, format, progress));
         if (!reading.sha256().equals(expectedSha256)) {
             throw new DrDrillError("backup digest mismatch: expected sha256:" + expectedSha256

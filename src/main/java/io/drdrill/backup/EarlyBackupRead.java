@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,12 +46,13 @@ public final class EarlyBackupRead {
             return; // the step reads it, and says what is wrong with it
         }
         CompletableFuture<BackupReading> reading = new CompletableFuture<>();
-        if (!PENDING.compareAndSet(null, new Pending(real, format, reading))) {
+        Tracked tracked = new Tracked();
+        if (!PENDING.compareAndSet(null, new Pending(real, format, reading, tracked))) {
             return;
         }
         Thread reader = new Thread(() -> {
             try {
-                reading.complete(new BackupReader(new BackupPayloadCheck()).read(real, format, Progress.NONE));
+                reading.complete(new BackupReader(new BackupPayloadCheck()).read(real, format, tracked));
             } catch (RuntimeException | Error e) {
                 reading.completeExceptionally(e);
             }
@@ -58,11 +61,16 @@ public final class EarlyBackupRead {
         reader.start();
     }
 
+    static Optional<BackupReading> take(Path backup, BackupFormat format) {
+        return take(backup, format, Progress.NONE);
+    }
+
     /**
      * The early reading of {@code backup} as {@code format}, once it is complete, while the backup still is the
-     * file that was read; empty when none was started for it, it failed, or the file changed since.
+     * file that was read; empty when none was started for it, it failed, or the file changed since. While it is
+     * not complete, {@code progress} is told how much of what was left when the step began has been read since.
      */
-    static Optional<BackupReading> take(Path backup, BackupFormat format) {
+    static Optional<BackupReading> take(Path backup, BackupFormat format, Progress progress) {
         Pending pending = PENDING.getAndSet(null);
         if (pending == null || pending.format() != format) {
             return Optional.empty();
@@ -71,7 +79,7 @@ public final class EarlyBackupRead {
             if (!pending.real().equals(backup.toRealPath())) {
                 return Optional.empty();
             }
-            BackupReading reading = pending.reading().get();
+            BackupReading reading = waitFor(pending, progress);
             boolean same = reading.machine().equals(FileIdentity.machine())
                     && reading.identity().equals(FileIdentity.of(pending.real()));
             return same ? Optional.of(reading) : Optional.empty();
@@ -83,6 +91,37 @@ public final class EarlyBackupRead {
         }
     }
 
-    private record Pending(Path real, BackupFormat format, CompletableFuture<BackupReading> reading) {
+    private static BackupReading waitFor(Pending pending, Progress progress)
+            throws InterruptedException, ExecutionException {
+        long from = pending.tracked().done;
+        while (true) {
+            try {
+                return pending.reading().get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException reading) {
+                Tracked tracked = pending.tracked();
+                if (tracked.what != null) {
+                    progress.bytes(tracked.what + ", the rest of the read begun at start-up", tracked.done - from,
+                            tracked.total - from);
+                }
+            }
+        }
+    }
+
+    private record Pending(Path real, BackupFormat format, CompletableFuture<BackupReading> reading,
+                           Tracked tracked) {
+    }
+
+    /** How far the early read has got, for a step that waits for it. */
+    private static final class Tracked implements Progress {
+        private volatile String what;
+        private volatile long done;
+        private volatile long total;
+
+        @Override
+        public void bytes(String what, long done, long total) {
+            this.total = total;
+            this.done = done;
+            this.what = what;
+        }
     }
 }

@@ -208,11 +208,12 @@ class DrDrillCommandIT {
         Result quiet = drill(work, "run", "--quiet", "--manifest", bundle.manifestPath().toString(),
                 "--output", work.resolve("quiet/dr-report.json").toString());
 
-        // Then the terminal saw the steps redrawn in place with a bar, bytes and throughput, then the verdict;
-        // the quiet run printed the verdict alone
+        // Then the terminal saw the steps redrawn in place with a bar, bytes and throughput (the digest's read ran
+        // while the engine started, before the steps were shown), then the verdict; the quiet run printed the
+        // verdict alone
         String screen = Files.readString(transcript);
-        assertThat(screen).contains("\r[dr-drill] 1/7 verify_backup_digest hashing backup.bin [")
-                .contains("5/7 restore_artifact copying backup.bin [").contains("64.0 MiB / 64.0 MiB").contains("MiB/s")
+        assertThat(screen).contains("\r[dr-drill] 1/7 verify_backup_digest passed in ")
+                .contains("\r[dr-drill] 5/7 restore_artifact copying backup.bin [").contains("64.0 MiB / 64.0 MiB").contains("MiB/s")
                 .contains("[dr-drill] PASS: RTO=");
         assertThat(quiet.exit).isZero();
         assertThat(quiet.stderr).isEmpty();
@@ -274,13 +275,19 @@ class DrDrillCommandIT {
     }
 
     @Test
-    void aDrillOfSmallFilesRunsOnC1AloneAndOneWithALargeBackupOnBothCompilers() throws Exception {
-        // Given the sample bundle, and a copy of it whose backup is a 40 MiB file
+    void aDrillOfSmallFilesRunsOnC1AloneAndOneWithALargeBackupOnBothCompilersReadingItAsTheEngineStarts()
+            throws Exception {
+        // Given the sample bundle, and a copy of it whose backup is a 40 MiB file (not JSON) named by its digest
         Path small = copySample("small");
         Path large = copySample("large");
-        try (RandomAccessFile backup = new RandomAccessFile(large.resolve("backup.json").toFile(), "rw")) {
+        Path bigBackup = large.resolve("backup.json");
+        String sampleDigest = TestBundle.sha256(bigBackup);
+        try (RandomAccessFile backup = new RandomAccessFile(bigBackup.toFile(), "rw")) {
             backup.setLength(40L << 20);
         }
+        Path largeManifest = large.resolve("manifest.json");
+        Files.writeString(largeManifest, Files.readString(largeManifest)
+                .replace(sampleDigest, TestBundle.sha256(bigBackup)));
         Map<String, String> timings = Map.of("DR_DRILL_STARTUP_TIMINGS", "1");
 
         // When each is drilled with the start-up timings shown
@@ -289,12 +296,15 @@ class DrDrillCommandIT {
         Result slow = drill(work, timings, "run", "--manifest", large.resolve("manifest.json").toString(),
                 "--current-time", SAMPLE_TIME, "--output", work.resolve("large-evidence/dr-report.json").toString());
 
-        // Then the small drill ran on C1 alone, the large one (which fails its digest) on C1 and C2, and every
-        // phase of their start-up took a time of zero or more
+        // Then the small drill ran on C1 alone, the large one (which fails its payload) on C1 and C2, its backup
+        // read while the engine started, and every phase of their start-up took a time of zero or more
         assertThat(fast.exit).isZero();
         assertThat(fast.stderr).contains("[dr-drill] start-up: compilers C1 only");
         assertThat(slow.exit).isEqualTo(1);
         assertThat(slow.stderr).contains("[dr-drill] start-up: compilers C1 and C2");
+        assertThat(slow.stdout).contains("FAIL at verify_backup_payload");
+        assertThat(work.resolve("large-evidence/dr-report.json")).content().contains("\"backup_read_early\"");
+        assertThat(work.resolve("small-evidence/dr-report.json")).content().doesNotContain("backup_read_early");
         for (Result run : List.of(fast, slow)) {
             List<String> phases = run.stderr.lines().filter(line -> line.matches("\\[dr-drill] start-up [a-zA-Z].*"))
                     .toList();
